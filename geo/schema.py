@@ -109,6 +109,7 @@ SERVICE_COLUMNS = (
     "status",
     "source_document",
     "source_line",
+    "source_year",
     "last_checked",
     "notes",
 )

@@ -1,0 +1,1 @@
+"""Streamlit and folium glue between the pages and geo/."""

@@ -349,7 +349,8 @@ class TerritoryResolver:
     Rules, in order: the curated table (exact text per département), "national",
     a département ("département du Nord", "Côte-d'Or", "ensemble du département"),
     "arrondissement de X", an EPCI name ("CA du Pays de Saint-Omer" or written in full),
-    a commune name, then a list of these ("Moulins, Montluçon, Vichy"). Anything else is
+    a commune name, then a list of these ("Moulins, Montluçon, Vichy"); text after an en dash
+    is a qualifier, tried last ("Allier – zone police" is the Allier). Anything else is
     unresolved with a reason: local names go in ``data/sources/territories.csv``.
 
     Parameters
@@ -420,6 +421,8 @@ class TerritoryResolver:
         if not text:
             return Territory(text, reason="territoire vide")
         codes = self._one(text, dep)
+        if codes is None and " – " in text:  # "département du Nord – par territoire"
+            codes = self._one(text.split(" – ")[0], dep)
         if codes is None and re.search(r",|/| et |;", text):
             parts = [self._one(p, dep) for p in re.split(r",|/| et |;", text) if p.strip()]
             if parts and all(parts):
@@ -433,6 +436,8 @@ class TerritoryResolver:
         if (dep, key) in self.curated:
             return self.curated[(dep, key)]
         key = normalise(re.sub(r"\([^)]*\)", " ", text))
+        if (dep, key) in self.curated:
+            return self.curated[(dep, key)]
         if key in ("national", "france", "france entiere", "territoire national"):
             return ("national",)
         rest = _DEP_PREFIX.sub("", key) if key.startswith(("departement", "ensemble du",
@@ -449,4 +454,8 @@ class TerritoryResolver:
         match = self.geocoder.resolve(text, dep=dep)
         if match.ok and match.how != "host_site":
             return (f"com:{match.insee}",)
+        for inner in re.findall(r"\(([^)]*)\)", text):  # "CAPSO (Communauté d'Agglomération...)"
+            epci = [s for s, deps in self.epci.get(normalise(inner), []) if dep in deps.split(";")]
+            if len(epci) == 1:
+                return (f"epci:{epci[0]}",)
         return None

@@ -1,0 +1,116 @@
+"""Read and write the listings (``services.csv``, ``figures.csv``) with fixed dtypes.
+
+Every column is read as text except ``lat``, ``lon`` (float), ``capacity`` and ``value``
+(float) and ``remote`` (bool), so INSEE and département codes keep their leading zeros.
+Writing is atomic (a temporary file in the same folder, then :func:`os.replace`): a reader
+never sees half a file, and a failed import leaves the previous file byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from geo.schema import FIGURE_COLUMNS, FIGURES_FILE, SERVICE_COLUMNS, SERVICES_FILE
+
+_FLOAT_COLUMNS = ("lat", "lon", "capacity", "value")
+
+
+def read_table(path: Path, columns: Iterable[str]) -> pd.DataFrame:
+    """Read a listings CSV as text; an absent file gives an empty table with ``columns``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        ``services.csv`` or ``figures.csv``.
+    columns : iterable of str
+        Expected columns, in order (missing ones are added empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        All columns ``str``; empty cells are ``""``.
+
+    Examples
+    --------
+    >>> read_table(Path("/nonexistent.csv"), ["id", "dep"]).columns.tolist()
+    ['id', 'dep']
+    """
+    columns = list(columns)
+    if not path.exists():
+        return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in columns:
+        if column not in table:
+            table[column] = ""
+    return table[columns]
+
+
+def write_table(table: pd.DataFrame, path: Path, columns: Iterable[str]) -> None:
+    """Write ``table[columns]`` to ``path`` atomically, UTF-8, ``\\n`` line ends.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows to write; every value already formatted as text.
+    path : pathlib.Path
+        Destination; its folder is created if needed.
+    columns : iterable of str
+        Columns, in order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> write_table(pd.DataFrame({"id": ["a"], "dep": ["03"]}), target, ["id", "dep"])
+    >>> target.read_text()
+    'id,dep\\na,03\\n'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            table[list(columns)].to_csv(out, index=False, lineterminator="\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    for column in _FLOAT_COLUMNS:
+        if column in table:
+            table[column] = pd.to_numeric(table[column].replace("", None), errors="raise")
+    if "remote" in table:
+        table["remote"] = table["remote"].eq("true")
+    return table
+
+
+def read_services(path: Path = SERVICES_FILE) -> pd.DataFrame:
+    """Return the services, with ``lat``, ``lon``, ``capacity`` as floats and ``remote`` as bool.
+
+    Secret services (``confidentiality == "secret"``) have no ``lat``/``lon`` in the file
+    itself; nothing here can add one.
+
+    Examples
+    --------
+    >>> read_services(Path("/nonexistent.csv")).empty
+    True
+    """
+    return _typed(read_table(path, SERVICE_COLUMNS))
+
+
+def read_figures(path: Path = FIGURES_FILE) -> pd.DataFrame:
+    """Return the territorial figures, with ``value`` as float.
+
+    Examples
+    --------
+    >>> list(read_figures(Path("/nonexistent.csv")).columns[:3])
+    ['id', 'dep', 'territory']
+    """
+    return _typed(read_table(path, FIGURE_COLUMNS))

@@ -1,0 +1,88 @@
+"""The shared filters: département and categories, persisted across pages.
+
+Widgets reset when the user changes page, so each widget has a private key
+(``_dep``) copied into a lasting key (``dep``) on change: Option 2 of the
+Streamlit multipage docs. URL state is a département code, validated against the
+known codes; nothing else from the URL is trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components import data
+from geo.schema import CATEGORIES
+
+DEFAULT_DEP = "62"
+DEP_KEY = "dep"
+CATEGORIES_KEY = "categories"
+#: Categories selected by default on maps: the places where a woman is received.
+DEFAULT_CATEGORIES = ("permanence", "accueil_de_jour", "iscg", "leao", "association")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose: a département and the service categories to show."""
+
+    dep: str
+    categories: tuple[str, ...]
+
+
+def _keep(name: str) -> None:
+    st.session_state[name] = st.session_state[f"_{name}"]
+    if name == DEP_KEY:
+        st.query_params["dep"] = st.session_state[name]
+
+
+def _initial_dep(known: dict[str, str]) -> str:
+    """The département from session state, else from ``?dep=`` if valid, else the default."""
+    if st.session_state.get(DEP_KEY) in known:
+        return st.session_state[DEP_KEY]
+    asked = st.query_params.get("dep", "")
+    if asked and asked not in known:
+        st.warning(f"Département « {asked[:10]} » inconnu : affichage du {DEFAULT_DEP}.")
+    return asked if asked in known else DEFAULT_DEP
+
+
+def departement_choice() -> str:
+    """Draw the département selector in the sidebar and return the chosen code."""
+    known = data.departement_names()
+    st.session_state[DEP_KEY] = _initial_dep(known)
+    st.query_params["dep"] = st.session_state[DEP_KEY]
+    st.session_state["_dep"] = st.session_state[DEP_KEY]
+    st.sidebar.selectbox(
+        "Département",
+        list(known),
+        key="_dep",
+        format_func=lambda code: f"{code} – {known[code]}",
+        on_change=_keep,
+        args=(DEP_KEY,),
+    )
+    return st.session_state[DEP_KEY]
+
+
+def categories_choice() -> tuple[str, ...]:
+    """Draw the category multiselect in the sidebar and return the chosen codes."""
+    choices = [c for c in CATEGORIES if c != "france_services"]
+    st.session_state.setdefault(CATEGORIES_KEY, list(DEFAULT_CATEGORIES))
+    st.session_state["_categories"] = [
+        c for c in st.session_state[CATEGORIES_KEY] if c in CATEGORIES
+    ]
+    st.sidebar.multiselect(
+        "Types de ressources",
+        choices,
+        key="_categories",
+        format_func=lambda code: CATEGORIES[code].plural,
+        on_change=_keep,
+        args=(CATEGORIES_KEY,),
+    )
+    return tuple(st.session_state[CATEGORIES_KEY])
+
+
+def sidebar(with_categories: bool = True) -> Filters:
+    """Draw the shared filters; their values survive a change of page."""
+    dep = departement_choice()
+    categories = categories_choice() if with_categories else tuple(DEFAULT_CATEGORIES)
+    return Filters(dep=dep, categories=categories)

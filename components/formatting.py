@@ -1,0 +1,30 @@
+"""French number formatting for display (no Streamlit import: testable alone)."""
+
+from __future__ import annotations
+
+import math
+
+NARROW_NBSP = "\u202f"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """Format a number the French way: ``1 457 905``, ``12,5``; ``–`` when missing.
+
+    >>> number(1457905), number(12.46, 1), number(None)
+    ('1\\u202f457\\u202f905', '12,5', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def percent(part: float, whole: float, decimals: int = 1) -> str:
+    """Format ``part / whole`` as a French percentage; ``–`` when ``whole`` is 0.
+
+    >>> percent(1, 3), percent(1, 0)
+    ('33,3\\u202f%', '–')
+    """
+    if not whole:
+        return "–"
+    return f"{number(100 * part / whole, decimals)}{NARROW_NBSP}%"

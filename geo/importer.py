@@ -59,6 +59,9 @@ _REMOTE = re.compile(r"^\s*(3919|116 ?006|119|114|115|17|15|112)\b|\b(3919|116 ?
 _UNKNOWN_DEP_NAME = "département inconnu"
 
 
+_LOADED: dict[tuple, tuple] = {}
+
+
 @dataclass
 class Reference:
     """Territorial data the import needs, read once from ``data/processed``."""
@@ -71,11 +74,18 @@ class Reference:
 
     @classmethod
     def load(cls, processed: Path = PROCESSED, sources: Path = SOURCES) -> Reference:
-        """Read the processed tables and the curated territories table."""
+        """Read the processed tables (memoised on their mtimes) and the curated territories."""
         import geopandas as gpd
 
-        communes = gpd.read_parquet(processed / "communes.parquet")
-        geocoder = CommuneGeocoder(pd.read_parquet(processed / "commune_names.parquet"), communes)
+        files = [processed / "communes.parquet", processed / "commune_names.parquet"]
+        key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+        if key not in _LOADED:
+            communes = gpd.read_parquet(files[0])
+            geocoder = CommuneGeocoder(pd.read_parquet(files[1]), communes)
+            _LOADED.clear()
+            _LOADED[key] = (geocoder, communes.set_index("insee", drop=False),
+                            load_france_services(processed / "france_services.parquet"))
+        geocoder, communes, france_services = _LOADED[key]
         departements = pd.read_parquet(processed / "departements.parquet", columns=["code", "nom"])
         curated_file = sources / "territories.csv"
         curated = (pd.read_csv(curated_file, dtype=str, keep_default_na=False)
@@ -83,8 +93,7 @@ class Reference:
         territories = TerritoryResolver(
             geocoder, departements, pd.read_parquet(processed / "arrondissements.parquet"),
             pd.read_parquet(processed / "epci.parquet"), curated)
-        return cls(geocoder, territories, communes.set_index("insee", drop=False),
-                   load_france_services(processed / "france_services.parquet"),
+        return cls(geocoder, territories, communes, france_services,
                    frozenset(departements["code"]))
 
 

@@ -116,8 +116,8 @@ def new_map(
     _IconPath(ICON_PATH).add_to(m)  # before any marker
     if basemap is not None:
         folium.TileLayer(
-            tiles=basemap.url, attr=escape_text(basemap.attribution), name=escape_text(basemap.name),
-            max_zoom=basemap.max_zoom, control=False,
+            tiles=basemap.url, attr=escape_text(basemap.attribution),
+            name=escape_text(basemap.name), max_zoom=basemap.max_zoom, control=False,
         ).add_to(m)
     if bounds is not None:
         m.fit_bounds([list(bounds[0]), list(bounds[1])])

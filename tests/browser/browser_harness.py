@@ -170,6 +170,13 @@ def open_tab(context: object) -> Tab:
     return tab
 
 
+def wait_until_idle(page: object, timeout_ms: float = 60_000) -> None:
+    """Wait until the Streamlit script run is over and the page's requests have settled."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
 def map_frame(
     page: object, container_key: str | None = None, index: int = 0, timeout_ms: float = 30_000
 ) -> object:
@@ -185,6 +192,21 @@ def map_frame(
     frame = iframe.element_handle().content_frame()
     frame.locator(".leaflet-container").first.wait_for(state="visible", timeout=timeout_ms)
     return frame
+
+
+def time_until_map_drawn(
+    page: object, url: str, min_paths: int = 1, container_key: str | None = None
+) -> float:
+    """Return seconds from ``page.goto(url)`` until an st_folium map shows ``min_paths`` shapes.
+
+    Includes the Streamlit script run and the component round trip, so it is the user's
+    wait for the map (a page-level figure; P10 itself is :func:`measure_map_load`).
+    """
+    start = time.perf_counter()
+    page.goto(url)
+    frame = map_frame(page, container_key=container_key)
+    frame.locator("path.leaflet-interactive").nth(min_paths - 1).wait_for(state="attached")
+    return time.perf_counter() - start
 
 
 def measure_map_load(browser: object, base_url: str, map_html: str, runs: int = 5) -> list[float]:

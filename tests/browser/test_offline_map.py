@@ -8,7 +8,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from browser_harness import assert_no_external_requests, map_frame, measure_map_load, summary
+from browser_harness import (
+    assert_no_external_requests,
+    map_frame,
+    measure_map_load,
+    summary,
+    time_until_map_drawn,
+)
 from shapely import box
 
 from components import maps
@@ -21,10 +27,10 @@ N_POINTS, N_SQUARES = 5, 3
 @pytest.fixture
 def fixture_map(tab, map_fixture_server):
     """The fixture app opened in a tab, with its map frame drawn."""
-    tab.page.goto(map_fixture_server.url)
-    frame = map_frame(tab.page, container_key="carte-test")
-    frame.locator("path.cvif-point").nth(N_POINTS - 1).wait_for()
-    return tab, frame
+    seconds = time_until_map_drawn(tab.page, map_fixture_server.url, N_POINTS + N_SQUARES,
+                                   container_key="carte-test")
+    assert seconds < 30
+    return tab, map_frame(tab.page, container_key="carte-test")
 
 
 def test_map_draws_every_point_and_square(fixture_map):

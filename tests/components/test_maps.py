@@ -110,13 +110,15 @@ def test_rendered_map_names_no_external_host():
 def test_marker_images_are_vendored_where_leaflet_is_told_to_look():
     page = maps.new_map().get_root().render()
     assert f'L.Icon.Default.imagePath = "{maps.ICON_PATH}"' in page
-    assert (ROOT / "static" / maps.ICON_PATH.removeprefix("/app/static/") / "marker-icon.png").is_file()
+    images = ROOT / "static" / maps.ICON_PATH.removeprefix("/app/static/")
+    assert (images / "marker-icon.png").is_file()
 
 
 def test_no_basemap_unless_configured():
     assert not any(isinstance(el, folium.TileLayer) for el in walk(maps.new_map()))
     m = maps.new_map(basemap=maps.Basemap("/tiles/{z}/{x}/{y}.png", "© IGN"))
-    assert [el.tiles for el in walk(m) if isinstance(el, folium.TileLayer)] == ["/tiles/{z}/{x}/{y}.png"]
+    tiles = [el.tiles for el in walk(m) if isinstance(el, folium.TileLayer)]
+    assert tiles == ["/tiles/{z}/{x}/{y}.png"]
 
 
 # Escaping -----------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ class CommuneGeocoder:
         self._add_short_names()
 
     def _add_short_names(self) -> None:
-        """Index "Hellemmes" for "Hellemmes-Lille": a délégué/associé name ending in its parent's."""
+        """Index "Hellemmes" for "Hellemmes-Lille": a délégué/associé name ending in its parent."""
         for key, entries in list(self._index.items()):
             for e in entries:
                 parent = normalise(self.current_name.get(e.insee, ""))
@@ -297,14 +297,16 @@ def find_host_site(place: str, insee: str | None, france_services: pd.DataFrame,
         if len(sites) == 1:
             site = sites.iloc[0]
             return HostSite(f"fs:{site['fs_id']}", str(site["nom"]), round(site.geometry.y, 6),
-                            round(site.geometry.x, 6), "lieu_accueil", str(site.get("adresse") or ""))
+                            round(site.geometry.x, 6), "lieu_accueil",
+                            str(site.get("adresse") or ""))
         return None
     if insee and re.match(r"^(mairie|hotel de ville)\b", key):
         rows = communes[(communes["insee"] == insee) & (communes["point_source"] == "mairie")]
         if len(rows) == 1:
             row = rows.iloc[0]
-            return HostSite(f"mairie:{insee}", f"Mairie de {row['nom']}", round(row.geometry.y, 6),
-                            round(row.geometry.x, 6), "mairie", str(row.get("mairie_adresse") or ""))
+            return HostSite(f"mairie:{insee}", f"Mairie de {row['nom']}",
+                            round(row.geometry.y, 6), round(row.geometry.x, 6), "mairie",
+                            str(row.get("mairie_adresse") or ""))
     return None
 
 
@@ -337,7 +339,8 @@ class Territory:
         return ";".join(self.codes)
 
 
-_DEP_PREFIX = re.compile(r"^(?:ensemble du |tout le )?departement(?: de la| de l| des| du| de| d)?\s*")
+_DEP_PREFIX = re.compile(
+    r"^(?:ensemble du |tout le )?departement(?: de la| de l| des| du| de| d)?\s*")
 _ARR_PREFIX = re.compile(r"^arrondissement(?: de la| de l| des| du| de| d) (?P<rest>.+)$")
 _NATURE = {"cc ": "communaute de communes ", "ca ": "communaute d agglomeration ",
            "cu ": "communaute urbaine "}

@@ -28,8 +28,16 @@ import pandas as pd
 
 from geo import listings
 from geo.geocode import CommuneGeocoder, TerritoryResolver, find_host_site, load_france_services
-from geo.schema import (CATEGORIES, DATA, FIGURE_COLUMNS, LISTINGS, PROCESSED, SECRET_CATEGORIES,
-                        SERVICE_COLUMNS, STATUSES)
+from geo.schema import (
+    CATEGORIES,
+    DATA,
+    FIGURE_COLUMNS,
+    LISTINGS,
+    PROCESSED,
+    SECRET_CATEGORIES,
+    SERVICE_COLUMNS,
+    STATUSES,
+)
 
 SOURCES = DATA / "sources"
 INPUT_COLUMNS = ("dept_code", "dept_name", "category", "subcategory", "name", "operator", "place",
@@ -136,7 +144,7 @@ def read_listing(path: Path) -> tuple[pd.DataFrame, list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1)
+        column = err.start - raw.rfind(b"\n", 0, err.start)  # 1-based byte position
         return pd.DataFrame(), [f"{name}, ligne {line} : octets illisibles (position {column}) ; "
                                 "le fichier doit être encodé en UTF-8"]
     if not text.strip():
@@ -217,9 +225,10 @@ def check_row(row: pd.Series, dep_codes: frozenset[str]) -> list[str]:
     --------
     >>> row = pd.Series({"line": 14, "dept_code": "03", "category": "refuge", "status": "existing",
     ...     "capacity": "-2", "source_line": "12", "name": "X"})
-    >>> check_row(row, frozenset({"03"}))
-    ['Ligne 14, colonne « category » : « refuge » n\\'est pas une catégorie connue', \
-'Ligne 14, colonne « capacity » : « -2 » doit être un nombre positif ou nul']
+    >>> for problem in check_row(row, frozenset({"03"})):
+    ...     print(problem)
+    Ligne 14, colonne « category » : « refuge » n'est pas une catégorie connue
+    Ligne 14, colonne « capacity » : « -2 » doit être un nombre positif ou nul
     """
     problems = []
     if row["dept_code"] not in dep_codes:
@@ -272,7 +281,7 @@ def _locate(row: pd.Series, ref: Reference, out: Outcome) -> dict | None:
     place: dict = {"insee": "", "lat": "", "lon": "", "precision": "", "host_id": "",
                    "catchment": area.catchment if area and area.ok else ""}
     if match is not None and not match.ok:
-        detail = f"{match.reason}" + (f" : {', '.join(match.candidates)}" if match.candidates else "")
+        detail = match.reason + (f" : {', '.join(match.candidates)}" if match.candidates else "")
         message = f"{_where(row, 'commune')} {detail}"
         if not (area and area.ok):
             out.errors.append(message + " et aucun territoire reconnu")
@@ -411,7 +420,8 @@ def import_files(files: list[Path], ref: Reference, sources: Path = SOURCES) -> 
 
 def _sort_key(ids: pd.Series) -> pd.Series:
     parts = ids.str.extract(r"^(.*)-L(\d+)-(\d+)$")
-    return parts[0].fillna("") + parts[1].fillna("0").str.zfill(8) + parts[2].fillna("0").str.zfill(4)
+    return (parts[0].fillna("") + parts[1].fillna("0").str.zfill(8)
+            + parts[2].fillna("0").str.zfill(4))
 
 
 def merged(existing: pd.DataFrame, new: list[dict], deps: set[str],
@@ -435,7 +445,8 @@ def report(out: Outcome, files: list[Path]) -> str:
 
     Examples
     --------
-    >>> print(report(Outcome(errors=["Ligne 3, colonne « x » : « y » inconnu"]), []).splitlines()[-1])
+    >>> text = report(Outcome(errors=["Ligne 3, colonne « x » : « y » inconnu"]), [])
+    >>> print(text.splitlines()[-1])
     - Ligne 3, colonne « x » : « y » inconnu
     """
     lines = ["# Rapport d'import des recensements", "",
@@ -454,7 +465,7 @@ def report(out: Outcome, files: list[Path]) -> str:
                   f"- lignes lues : {out.rows_read[dep]}",
                   f"- services importés : {len(mine)}",
                   f"- services placés sur la carte : {len(located)} ({precisions})",
-                  f"- services secrets (hébergement, commune seulement, sans point) : {len(secret)}",
+                  f"- services secrets (hébergement, commune seulement) : {len(secret)}",
                   f"- services sans lieu unique (territoire desservi seulement) : {len(area_only)}",
                   f"- services à distance (lignes d'écoute, 3919...) : "
                   f"{int((mine['remote'] == 'true').sum())}",

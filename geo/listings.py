@@ -75,6 +75,7 @@ def write_table(table: pd.DataFrame, path: Path, columns: Iterable[str]) -> None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             table[list(columns)].to_csv(out, index=False, lineterminator="\n")
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; the listings are public files
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -41,12 +41,18 @@ def test_no_secret_service_has_coordinates_address_phone_or_place():
             == "secret").all()
 
 
+needs_processed = pytest.mark.skipif(not schema.COMMUNES_FILE.exists(),
+                                     reason="data/processed absent: run `python -m geo prepare`")
+
+
+@needs_processed
 def test_insee_codes_are_current_communes():
     communes = pd.read_parquet(schema.COMMUNES_FILE, columns=["insee"])
     codes = set(read_services()["insee"]) - {""}
     assert codes <= set(communes["insee"])
 
 
+@needs_processed
 def test_catchment_codes_are_known_territories():
     known = {f"dep:{c}" for c in pd.read_parquet(schema.DEPARTEMENTS_FILE)["code"]}
     known |= {f"arr:{c}" for c in pd.read_parquet(schema.ARRONDISSEMENTS_FILE)["code"]}

@@ -24,8 +24,8 @@ def communes() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def services() -> pd.DataFrame:
-    """All service listings (shared, read-only)."""
-    return listings.read_services()
+    """All service listings as the public may see them (shared, read-only)."""
+    return listings.public_view(listings.read_services())
 
 
 @st.cache_resource(show_spinner=False)

@@ -115,3 +115,35 @@ def read_figures(path: Path = FIGURES_FILE) -> pd.DataFrame:
     ['id', 'dep', 'territory']
     """
     return _typed(read_table(path, FIGURE_COLUMNS))
+
+
+#: What every role below gestionnaire sees of a secret service, instead of its name.
+SECRET_NAME = "Hébergement pour victimes (lieu confidentiel)"
+_SECRET_BLANKED = ("subcategory", "place", "address", "postcode", "phone", "website", "notes",
+                   "host_id", "source_quote")
+
+
+def public_view(services: pd.DataFrame) -> pd.DataFrame:
+    """Return the listings as the public may see them: secret services made anonymous.
+
+    A secret service (hébergement for victims) keeps its category, commune (``insee``),
+    catchment, capacity, operator and status, so that it is counted in its territory; its
+    name becomes a generic label, and everything that could locate it (place, address,
+    postcode, phone, website, notes, coordinates) is emptied.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"name": ["Foyer X", "CIDFF"], "place": ["rue Y", "mairie"],
+    ...                   "confidentiality": ["secret", "public"], "lat": [1.0, 2.0],
+    ...                   "lon": [1.0, 2.0]})
+    >>> public_view(s)[["name", "place", "lat"]].values.tolist()
+    [['Hébergement pour victimes (lieu confidentiel)', '', nan], ['CIDFF', 'mairie', 2.0]]
+    """
+    table = services.copy()
+    secret = table["confidentiality"].eq("secret")
+    table.loc[secret, "name"] = SECRET_NAME
+    for column in _SECRET_BLANKED:
+        if column in table:
+            table.loc[secret, column] = ""
+    table.loc[secret, ["lat", "lon"]] = float("nan")
+    return table

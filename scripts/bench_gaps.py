@@ -78,7 +78,7 @@ def real_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     fs = gpd.read_parquet(FRANCE_SERVICES_FILE)
     fs = fs[fs.geometry.notna() & ~fs.geometry.is_empty]
     fs = fs.assign(id="fs:" + fs["fs_id"].astype(str), zone=fs["dep"].map(zone_of))
-    fs = fs[fs["zone"].isin(set(units["zone"]))]
+    fs = fs[fs["dep"].isin(set(units["dep"]))]  # drops collectivités d'outre-mer
     services = project_points(fs[["id", "nom", "dep", "zone", "geometry"]])
     return units.reset_index(drop=True), services.reset_index(drop=True)
 

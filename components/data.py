@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo import coverage, listings, territories
+from geo import coverage, gaps, listings, territories
 from geo.schema import SOURCES_FILE
 
 
@@ -101,4 +101,57 @@ def listing_sources(dep: str) -> pd.DataFrame:
     table = own.groupby(["source_document", "source_year"]).size().reset_index(name="n")
     return table.rename(
         columns={"source_document": "Document", "source_year": "Période", "n": "Services"}
+    )
+
+
+# --------------------------------------------------------------------------- distances
+
+
+#: Commune attributes carried by every map unit.
+UNIT_ATTRIBUTES = ("insee", "arr", "arr_nom", "epci_siren", "epci_nom", "rural", "dens7")
+#: Statuses that count as a service a woman can use today.
+ACTIVE_STATUSES = ("existing", "unknown")
+
+
+@st.cache_resource(show_spinner=False)
+def units() -> pd.DataFrame:
+    """Map units (communes; PLM arrondissements) with x/y in metres and commune attributes."""
+    table = territories.read_units()
+    projected = gaps.project_points(table)
+    projected["lat"], projected["lon"] = table.geometry.y.to_numpy(), table.geometry.x.to_numpy()
+    attrs = pd.DataFrame(communes()[list(UNIT_ATTRIBUTES)])
+    return projected.merge(attrs, on="insee", how="left", validate="many_to_one")
+
+
+@st.cache_resource(show_spinner=False)
+def france_services() -> pd.DataFrame:
+    """France services sites as located services (category ``france_services``), shared."""
+    return coverage.france_services_as_services(territories.read_france_services())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def located_services(categories: tuple[str, ...]) -> pd.DataFrame:
+    """Active located services of the chosen categories, everywhere (border effects), x/y."""
+    zones = pd.Series(communes()["zone"].to_numpy(), index=communes()["insee"])
+    return coverage.located_services(
+        services(), france_services(), categories, ACTIVE_STATUSES, zones
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def service_index(categories: tuple[str, ...]) -> gaps.ServiceIndex:
+    """Spatial index of the located services of the chosen categories (immutable)."""
+    return gaps.ServiceIndex(located_services(categories))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    """Units of the département with the distance (km) to the nearest chosen service."""
+    own = units()[units()["dep"] == dep].reset_index(drop=True)
+    nearest = service_index(categories).nearest_all(own)
+    names = located_services(categories).set_index("id")["name"]
+    return own.assign(
+        distance_km=nearest["distance_km"].round(2),
+        nearest_id=nearest["nearest_id"],
+        nearest_name=nearest["nearest_id"].map(names),
     )

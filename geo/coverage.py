@@ -16,9 +16,11 @@ Secret services (hébergement) have no point by construction; they count for the
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.gaps import project_points
 from geo.schema import CATEGORIES
 
 PRESENCE_LABELS = {
@@ -188,3 +190,88 @@ def count_by_category(services: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns=PRESENCE_LABELS)
     table.insert(0, "Catégorie", [CATEGORIES[c].plural for c in table.index])
     return table.reset_index(drop=True)
+
+
+#: Columns a located service carries to maps and tables (never more: R4).
+POINT_COLUMNS = ("id", "dep", "category", "name", "operator", "place", "address", "insee",
+                 "schedule", "phone", "website", "audience", "status", "lat", "lon",
+                 "precision", "confidentiality")
+
+
+def france_services_as_services(sites: pd.DataFrame) -> pd.DataFrame:
+    """Return France services sites in the listings' shape (category ``france_services``).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> fs = gpd.GeoDataFrame({"fs_id": ["12"], "nom": ["France services de Lens"],
+    ...     "adresse": ["1 rue A"], "code_postal": ["62300"], "insee": ["62498"],
+    ...     "commune": ["Lens"], "dep": ["62"], "telephone": ["03"], "horaires": [""]},
+    ...     geometry=[Point(2.83, 50.43)], crs=4326)
+    >>> france_services_as_services(fs)[["id", "category", "lat"]].values.tolist()
+    [['fs:12', 'france_services', 50.43]]
+    """
+    return pd.DataFrame(
+        {
+            "id": "fs:" + sites["fs_id"].astype(str),
+            "dep": sites["dep"],
+            "category": "france_services",
+            "name": sites["nom"],
+            "operator": "France services (ANCT, liste du 1er août 2024)",
+            "place": sites["nom"],
+            "address": (sites["adresse"].fillna("") + ", " + sites["code_postal"].fillna("")
+                        + " " + sites["commune"].fillna("")),
+            "insee": sites["insee"],
+            "schedule": sites["horaires"].fillna(""),
+            "phone": sites["telephone"].fillna(""),
+            "website": "",
+            "audience": "tout public",
+            "status": "existing",
+            "lat": sites.geometry.y.to_numpy(),
+            "lon": sites.geometry.x.to_numpy(),
+            "precision": "adresse",
+            "confidentiality": "public",
+        }
+    ).reset_index(drop=True)
+
+
+def located_services(
+    services: pd.DataFrame,
+    france_services: pd.DataFrame,
+    categories: tuple[str, ...],
+    statuses: tuple[str, ...],
+    zones: pd.Series,
+) -> pd.DataFrame:
+    """Return the located services of ``categories`` with their zone and x/y in metres.
+
+    Parameters
+    ----------
+    services : pandas.DataFrame
+        The (public view of the) listings.
+    france_services : pandas.DataFrame
+        Output of :func:`france_services_as_services`, used when ``"france_services"`` is
+        one of the ``categories``.
+    categories, statuses : tuple of str
+        Which services count.
+    zones : pandas.Series
+        Zone of each commune, indexed by INSEE code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POINT_COLUMNS` plus ``zone``, ``x``, ``y``; secret services never appear.
+    """
+    chosen = services[
+        services["category"].isin(categories)
+        & services["status"].isin(statuses)
+        & services["lat"].notna()
+        & services["confidentiality"].ne("secret")
+    ]
+    if "france_services" in categories:
+        chosen = pd.concat([chosen, france_services], ignore_index=True)
+    table = chosen[list(POINT_COLUMNS)].assign(zone=chosen["insee"].map(zones).to_numpy())
+    table = table[table["zone"].notna()].reset_index(drop=True)
+    points = gpd.GeoDataFrame(
+        table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
+    )
+    return project_points(points)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 
+import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import coverage, gaps, listings, territories
-from geo.schema import SOURCES_FILE
+from components import maps, mapviews, tables
+from geo import coverage, gaps, indicators, listings, nearby, territories
+from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
 
 
 @st.cache_resource(show_spinner=False)
@@ -155,3 +158,98 @@ def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
         nearest_id=nearest["nearest_id"],
         nearest_name=nearest["nearest_id"].map(names),
     )
+
+
+# --------------------------------------------------------------------------- maps
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def display(dep: str) -> gpd.GeoDataFrame:
+    """Display polygons (coverage-simplified) of the département's units (shared)."""
+    return territories.read_display(dep)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def outlines(dep: str) -> dict[str, gpd.GeoDataFrame]:
+    """Arrondissement and EPCI outlines of the département; straddling EPCI are whole."""
+    arr = territories.read_arrondissements()
+    epci = territories.read_epci()
+    touching = epci["deps"].str.split(";").map(lambda deps: dep in deps)
+    return {
+        "Arrondissements": arr[arr["dep"] == dep][["nom", "geometry"]],
+        "EPCI": epci[touching][["nom", "geometry"]],
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def zone_services_catchment(dep: str, categories: tuple[str, ...]) -> pd.Index:
+    """Communes of the département inside the catchment of a chosen service without a place."""
+    table = services()
+    zoned = table[table["category"].isin(categories) & table["status"].isin(ACTIVE_STATUSES)]
+    zoned = zoned[coverage.presence(zoned) == "zone"]
+    links = coverage.service_communes(zoned, communes())
+    own = set(communes().loc[communes()["dep"] == dep, "insee"])
+    return pd.Index(sorted(set(links["insee"]) & own))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def located_in_departement(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    """The chosen located services held in the département (for its map and counts)."""
+    table = located_services(categories)
+    own = set(communes().loc[communes()["dep"] == dep, "insee"])
+    return table[table["insee"].isin(own)].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.Series:
+    """Special map class of each unit (no located place, covered without a place), by unit."""
+    table = unit_distances(dep, categories)
+    inside = table["insee"].isin(zone_services_catchment(dep, categories))
+    any_here = not located_in_departement(dep, categories).empty
+    classes = indicators.map_classes(table["distance_km"], inside, threshold_km, any_here)
+    return classes.set_axis(table["unit"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
+    """The coverage map of a département, built once per filter set (shared, read-only)."""
+    table = unit_distances(dep, categories)
+    near = located_services(categories)
+    bbox = display(dep).total_bounds
+    in_view = near[near["lon"].between(bbox[0] - 0.3, bbox[2] + 0.3)
+                   & near["lat"].between(bbox[1] - 0.2, bbox[3] + 0.2)]
+    return mapviews.distance_map(
+        display(dep), table, unit_classes(dep, categories, threshold_km), in_view, outlines(dep)
+    )
+
+
+# --------------------------------------------------------------------------- one commune
+
+#: Every category that can be located (secret ones never are).
+LOCATABLE = tuple(c for c in CATEGORIES if c not in SECRET_CATEGORIES)
+
+
+def unit_at(dep: str, lat: float, lon: float) -> str | None:
+    """The unit of the département under a clicked point (degrees), if any."""
+    return nearby.unit_at(display(dep), lat, lon)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def commune_nearby(dep: str, unit: str) -> tuple[dict, pd.DataFrame]:
+    """A unit's figures and its nearest located service of each category (display table)."""
+    row = units()[units()["unit"] == unit].iloc[0]
+    ranked = nearby.rank_services(row["x"], row["y"], row["zone"], located_services(LOCATABLE))
+    return row.to_dict(), tables.nearest_table(nearby.nearest_by_category(ranked))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def shelter_places_label(insee: str) -> str:
+    """Hébergement places of a commune for publication ("< 3" below the threshold)."""
+    table = services()
+    own = table[(table["category"] == "hebergement") & (table["insee"] == insee)]
+    return indicators.shelter_label(own)
+
+
+def categories_legend(categories: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Legend of the service points drawn for the chosen categories."""
+    return maps.categories_legend(categories)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import data
-from geo.schema import CATEGORIES
+from geo.schema import CATEGORIES, SECRET_CATEGORIES
 
 DEFAULT_DEP = "62"
 DEP_KEY = "dep"
@@ -65,7 +65,7 @@ def departement_choice() -> str:
 
 def categories_choice() -> tuple[str, ...]:
     """Draw the category multiselect in the sidebar and return the chosen codes."""
-    choices = [c for c in CATEGORIES if c != "france_services"]
+    choices = [c for c in CATEGORIES if c not in SECRET_CATEGORIES]
     st.session_state.setdefault(CATEGORIES_KEY, list(DEFAULT_CATEGORIES))
     st.session_state["_categories"] = [
         c for c in st.session_state[CATEGORIES_KEY] if c in CATEGORIES
@@ -77,6 +77,7 @@ def categories_choice() -> tuple[str, ...]:
         format_func=lambda code: CATEGORIES[code].plural,
         on_change=_keep,
         args=(CATEGORIES_KEY,),
+        help="L'hébergement n'est jamais localisé : il est compté par commune ou territoire.",
     )
     return tuple(st.session_state[CATEGORIES_KEY])
 

@@ -179,3 +179,32 @@ def map_classes(
     unlocated = distances.isna() | (not any_located_in_dep)
     classes[unlocated & ~in_catchment] = "sans_lieu"
     return classes
+
+
+def shelter_label(shelters: pd.DataFrame, min_places: int = 3) -> str:
+    """Publishable text for the hébergement places of one commune.
+
+    Places below ``min_places``, or a single structure, are not published as a number
+    (statistical confidentiality: they could point at one place).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"capacity": [15.0, 8.0], "capacity_unit": ["places", "places"]})
+    >>> shelter_label(s), shelter_label(s.head(1)), shelter_label(s.head(0))
+    ('23 places (2 structures)', '< 3 structures', '')
+    >>> shelter_label(pd.DataFrame({"capacity": [2.0, 0.0], "capacity_unit": ["places"] * 2}))
+    '< 3 places'
+    >>> shelter_label(pd.DataFrame({"capacity": [None, None], "capacity_unit": ["", ""]}))
+    '2 structures (places non précisées)'
+    """
+    if shelters.empty:
+        return ""
+    if len(shelters) < 2:
+        return "< 3 structures"
+    is_places = shelters["capacity_unit"].str.lower().isin(PLACE_UNITS)
+    if not (is_places & shelters["capacity"].notna()).any():
+        return f"{len(shelters)} structures (places non précisées)"
+    places = shelters.loc[is_places, "capacity"].sum()
+    if places < min_places:
+        return f"< {min_places} places"
+    return f"{places:.0f} places ({len(shelters)} structures)"

@@ -1,0 +1,83 @@
+"""The app's maps, composed from the builders of ``components.maps`` (folium, no Streamlit)."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from components import maps
+
+#: Distance classes of the coverage map, km straight line, and their colours (near = light).
+DISTANCE_BINS = (0.0, 5.0, 10.0, 15.0, 20.0, 30.0, math.inf)
+DISTANCE_COLOURS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#f03b20", "#bd0026")
+DISTANCE_TOOLTIP = {
+    "Commune": "nom",
+    "Habitants (2023)": "population",
+    "Distance au plus proche (km, à vol d'oiseau)": "value",
+    "Service le plus proche": "nearest_name",
+    "": "class",
+}
+
+
+def configured_basemap() -> maps.Basemap | None:
+    """The basemap set by ``CARTO_VIF_BASEMAP_URL`` (+ ``_ATTRIBUTION``), none by default."""
+    url = os.environ.get("CARTO_VIF_BASEMAP_URL", "").strip()
+    if not url:
+        return None
+    return maps.Basemap(url=url, attribution=os.environ.get("CARTO_VIF_BASEMAP_ATTRIBUTION", ""))
+
+
+def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    """Return ``[[south, west], [north, east]]`` of a layer in degrees."""
+    west, south, east, north = frame.total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def distance_map(
+    polygons: gpd.GeoDataFrame,
+    unit_table: pd.DataFrame,
+    classes: pd.Series,
+    points: pd.DataFrame,
+    outlines: dict[str, gpd.GeoDataFrame],
+    name: str = "Distance au service le plus proche",
+) -> folium.Map:
+    """Return a map of units coloured by distance, with service points and switchable outlines.
+
+    ``polygons`` has ``unit`` and geometry; ``unit_table`` has ``unit``, ``nom``,
+    ``population``, ``distance_km``, ``nearest_name``; ``classes`` (indexed by unit) holds
+    special classes; ``points`` are the services to draw (never secret ones).
+    """
+    shown = polygons[["unit", "geometry"]].merge(
+        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
+    )
+    values = unit_table.set_index("unit")["distance_km"]
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    maps.choropleth_layer(
+        shown, values, list(DISTANCE_BINS), list(DISTANCE_COLOURS), name,
+        tooltip_fields=DISTANCE_TOOLTIP, classes=classes,
+    ).add_to(m)
+    for label, (frame, colour, show) in _outline_styles(outlines).items():
+        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
+    if not points.empty:
+        maps.service_points_layer(points, name="Lieux des services").add_to(m)
+    return maps.add_layer_control(m)
+
+
+def _outline_styles(
+    outlines: dict[str, gpd.GeoDataFrame],
+) -> dict[str, tuple[gpd.GeoDataFrame, str, bool]]:
+    colours = {"Arrondissements": ("#252525", True), "EPCI": ("#6a51a3", False)}
+    return {
+        label: (frame, *colours.get(label, ("#252525", True)))
+        for label, frame in outlines.items()
+        if not frame.empty
+    }
+
+
+def distance_legend() -> list[tuple[str, str]]:
+    """Legend of :func:`distance_map`: distance classes then special classes."""
+    return maps.bins_legend(list(DISTANCE_BINS), list(DISTANCE_COLOURS), unit="km")

@@ -253,3 +253,110 @@ def shelter_places_label(insee: str) -> str:
 def categories_legend(categories: tuple[str, ...]) -> list[tuple[str, str]]:
     """Legend of the service points drawn for the chosen categories."""
     return maps.categories_legend(categories)
+
+
+# --------------------------------------------------------------------------- gaps
+
+
+@st.cache_resource(show_spinner=False)
+def services_with_hours() -> pd.DataFrame:
+    """The public listings with ``hours_per_month`` derived from their schedule (shared)."""
+    table = services()
+    return table.assign(hours_per_month=indicators.schedule_hours(table["schedule"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.DataFrame:
+    """Population and communes beyond the threshold: total, rural and urban."""
+    table = unit_distances(dep, categories)
+    total = gaps.population_beyond(table, table["distance_km"], threshold_km)
+    by_class = gaps.population_beyond(
+        table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"})),
+        table["distance_km"], threshold_km, by="classe",
+    )
+    return pd.concat([total.rename(index={"total": "toutes"}), by_class])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def territory_indicators(
+    dep: str, categories: tuple[str, ...], threshold_km: float, level: str
+) -> pd.DataFrame:
+    """Indicators per arrondissement or EPCI of the département (French display table)."""
+    table = unit_distances(dep, categories)
+    chosen = services_with_hours()
+    chosen = chosen[chosen["status"].isin(ACTIVE_STATUSES)]
+    links = coverage.service_communes(chosen, communes())
+    result = indicators.territory_indicators(
+        table, table["distance_km"], chosen, links, communes(), threshold_km, level
+    )
+    name_column = {"arr": "arr_nom", "epci_siren": "epci_nom"}[level]
+    names = communes().drop_duplicates(level).set_index(level)[name_column]
+    return tables.territory_table(result, names)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def accessibility(dep: str, categories: tuple[str, ...], radius_km: float) -> pd.DataFrame:
+    """Two-step floating catchment index per unit (services per 10,000 within reach)."""
+    own = units()[units()["dep"] == dep]
+    zone_units = units()[units()["zone"].isin(own["zone"].unique())]
+    index = gaps.two_step_fca(zone_units, located_services(categories), radius_km)
+    return tables.access_table(own.assign(access=index.reindex(own.index)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def candidate_sites(dep: str) -> pd.DataFrame:
+    """Host sites where a permanence could be added: France services and validated mairies."""
+    fs = located_services(("france_services",))
+    fs = fs[fs["dep"] == dep]
+    town = units()[(units()["dep"] == dep) & (units()["point_source"] == "mairie")]
+    return pd.concat(
+        [
+            pd.DataFrame({"id": fs["id"], "label": fs["name"], "insee": fs["insee"],
+                          "zone": fs["zone"], "x": fs["x"], "y": fs["y"]}),
+            pd.DataFrame({"id": "mairie:" + town["unit"], "label": "Mairie de " + town["nom"],
+                          "insee": town["insee"], "zone": town["zone"], "x": town["x"],
+                          "y": town["y"]}),
+        ],
+        ignore_index=True,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def suggestions(dep: str, categories: tuple[str, ...], threshold_km: float, n: int) -> pd.DataFrame:
+    """Greedy choice of the next ``n`` host sites covering the most population beyond."""
+    own = units()[units()["dep"] == dep]
+    chosen = gaps.greedy_max_coverage(
+        own, candidate_sites(dep), located_services(categories), threshold_km, n
+    )
+    return tables.suggestions_table(chosen)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def what_if(
+    dep: str, categories: tuple[str, ...], threshold_km: float, site_ids: tuple[str, ...]
+) -> pd.DataFrame:
+    """Population beyond the threshold before and after adding hypothetical sites."""
+    own = units()[units()["dep"] == dep]
+    sites = candidate_sites(dep)
+    extra = sites[sites["id"].isin(site_ids)]
+    result = gaps.what_if(own, located_services(categories), extra, threshold_km)
+    return tables.what_if_table(result)
+
+
+ACCESS_METHOD = (
+    "Méthode (Luo et Wang, 2003 ; comme l'APL de la DREES pour les médecins) : 1) pour chaque "
+    "service, on divise 1 par la population des communes à moins du rayon (à vol d'oiseau) ; "
+    "2) pour chaque commune, on additionne ces rapports sur les services à moins du rayon, "
+    "exprimés pour 10 000 habitants. Les communes les moins bien dotées sont listées, en "
+    "comptant les services des départements voisins. Population municipale 2023."
+)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def beyond_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
+    """Map of the units beyond the threshold (shared, read-only)."""
+    table = unit_distances(dep, categories)
+    return mapviews.beyond_map(
+        display(dep), table, unit_classes(dep, categories, threshold_km), threshold_km,
+        outlines(dep),
+    )

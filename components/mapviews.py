@@ -81,3 +81,34 @@ def _outline_styles(
 def distance_legend() -> list[tuple[str, str]]:
     """Legend of :func:`distance_map`: distance classes then special classes."""
     return maps.bins_legend(list(DISTANCE_BINS), list(DISTANCE_COLOURS), unit="km")
+
+
+BEYOND_COLOURS = ("#f7f7f7", "#d7301f")
+
+
+def beyond_map(
+    polygons: gpd.GeoDataFrame,
+    unit_table: pd.DataFrame,
+    classes: pd.Series,
+    threshold_km: float,
+    outlines: dict[str, gpd.GeoDataFrame],
+) -> folium.Map:
+    """Return a map where the units beyond ``threshold_km`` are red, the others pale."""
+    shown = polygons[["unit", "geometry"]].merge(
+        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
+    )
+    values = unit_table.set_index("unit")["distance_km"]
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    maps.choropleth_layer(
+        shown, values, [0.0, threshold_km, math.inf], list(BEYOND_COLOURS),
+        f"Communes à plus de {threshold_km:.0f} km", tooltip_fields=DISTANCE_TOOLTIP,
+        classes=classes,
+    ).add_to(m)
+    for label, (frame, colour, show) in _outline_styles(outlines).items():
+        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
+    return maps.add_layer_control(m)
+
+
+def beyond_legend(threshold_km: float) -> list[tuple[str, str]]:
+    """Legend of :func:`beyond_map`."""
+    return maps.bins_legend([0.0, threshold_km, math.inf], list(BEYOND_COLOURS), unit="km")

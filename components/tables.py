@@ -51,3 +51,44 @@ def territory_table(indicators: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     table["places_per_10k"] = table["places_per_10k"].round(2)
     table["permanence_hours"] = table["permanence_hours"].round(1)
     return table[list(TERRITORY_COLUMNS)].rename(columns=TERRITORY_COLUMNS).reset_index(drop=True)
+
+
+def access_table(units: pd.DataFrame, lowest: int = 15) -> pd.DataFrame:
+    """The communes with the lowest accessibility index (inhabited ones only)."""
+    inhabited = units[units["population"] > 0].sort_values(["access", "population"],
+                                                             ascending=[True, False])
+    return pd.DataFrame(
+        {
+            "Commune": inhabited["nom"],
+            "Habitants (2023)": inhabited["population"],
+            "Indice d'accessibilité (services pour 10 000 hab.)": inhabited["access"].round(3),
+            "Rurale": inhabited["rural"].map({True: "oui", False: "non"}),
+        }
+    ).head(lowest).reset_index(drop=True)
+
+
+def suggestions_table(chosen: pd.DataFrame) -> pd.DataFrame:
+    """Suggested sites in order, with the population each adds within the threshold."""
+    return pd.DataFrame(
+        {
+            "Rang": chosen["step"],
+            "Site proposé": chosen["label"],
+            "Habitants ajoutés sous le seuil": chosen["population_added"],
+            "Communes ajoutées": chosen["communes_added"],
+            "Habitants encore au-delà après ce site": chosen["population_beyond_after"],
+        }
+    )
+
+
+def what_if_table(result: pd.DataFrame) -> pd.DataFrame:
+    """Before/after figures of the "Et si…" simulation."""
+    row = result.iloc[0]
+    return pd.DataFrame(
+        {
+            "": ["Habitants au-delà du seuil", "Communes au-delà du seuil"],
+            "Avant": [row["population_beyond_before"], row["communes_beyond_before"]],
+            "Après": [row["population_beyond_after"], row["communes_beyond_after"]],
+            "Différence": [row["population_beyond_after"] - row["population_beyond_before"],
+                           row["communes_beyond_after"] - row["communes_beyond_before"]],
+        }
+    )

@@ -1,0 +1,93 @@
+"""Streamlit blocks of the "Zones blanches" page: figures, tables, simulation, suggestions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data, exports
+from components.filters import Filters
+from components.formatting import number, percent
+
+VINTAGE = "Population municipale 2023 (INSEE), communes au 1er janvier 2026 (COG 2026)"
+
+
+def summary(filters: Filters, threshold: float) -> None:
+    """Population and communes beyond the threshold, in total and by rural/urban class."""
+    table = data.gap_summary(filters.dep, filters.categories, threshold)
+    total = table.loc["toutes"]
+    cols = st.columns(4)
+    cols[0].metric(f"Habitants à plus de {threshold:.0f} km", number(total["population_beyond"]))
+    cols[1].metric("Part de la population", percent(total["population_beyond"],
+                                                    total["population"]))
+    cols[2].metric(f"Communes à plus de {threshold:.0f} km", number(total["communes_beyond"]))
+    rural = table.loc["rurales"] if "rurales" in table.index else None
+    cols[3].metric("dont habitants de communes rurales",
+                   number(rural["population_beyond"] if rural is not None else 0))
+    st.caption(
+        f"Numérateur : habitants des communes dont le point de population est à plus de "
+        f"{threshold:.0f} km (à vol d'oiseau) du service le plus proche des types choisis. "
+        f"Dénominateur : {number(total['population'])} habitants, {number(total['communes'])} "
+        f"communes (Paris, Lyon, Marseille par arrondissement). {VINTAGE} ; recensement des "
+        "services : plans départementaux (voir l'accueil). Rural = niveaux 5 à 7 de la grille "
+        "communale de densité INSEE 2024."
+    )
+    if total["communes_no_service"]:
+        st.warning(
+            f"{number(total['communes_no_service'])} commune(s) sans aucun service localisé des "
+            "types choisis dans leur zone : elles sont comptées au-delà du seuil."
+        )
+
+
+def downloadable(table: pd.DataFrame, name: str, key: str) -> None:
+    """Show a table with CSV (Excel français) and XLSX downloads of exactly what is shown."""
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    cols = st.columns(2)
+    cols[0].download_button("Télécharger (CSV)", exports.to_csv_bytes(table),
+                            f"{name}.csv", "text/csv", key=f"{key}-csv")
+    cols[1].download_button(
+        "Télécharger (XLSX)", exports.to_xlsx_bytes(table), f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+    )
+
+
+def territory_tables(filters: Filters, threshold: float) -> None:
+    """Indicators by arrondissement and by EPCI, downloadable."""
+    for level, title in (("arr", "Par arrondissement"), ("epci_siren", "Par EPCI")):
+        st.markdown(f"#### {title}")
+        table = data.territory_indicators(filters.dep, filters.categories, threshold, level)
+        downloadable(table, f"zones-blanches-{filters.dep}-{level}", key=level)
+    st.caption(
+        "Un service « concerne » un territoire s'il y est tenu ou si son territoire desservi le "
+        "recoupe. Heures, places et postes ne sont attribués à un territoire que si le service "
+        "ne dessert que lui (un chiffre départemental n'est pas recompté par arrondissement). "
+        "Heures par mois : horaires lisibles seulement. Référence hébergement : une place "
+        f"familiale pour 10 000 habitants (Conseil de l'Europe). {VINTAGE}."
+    )
+
+
+def simulation(filters: Filters, threshold: float) -> None:
+    """ "Et si…": add hypothetical permanences at host sites; population before and after."""
+    sites = data.candidate_sites(filters.dep)
+    labels = dict(zip(sites["id"], sites["label"], strict=True))
+    chosen = st.multiselect("Sites hypothétiques (France services ou mairies)", list(labels),
+                            format_func=labels.get, key="what_if_sites")
+    if chosen:
+        st.dataframe(data.what_if(filters.dep, filters.categories, threshold, tuple(chosen)),
+                     hide_index=True, use_container_width=True)
+
+
+def suggestion_list(filters: Filters, threshold: float) -> None:
+    """The next N host sites that cover the most population beyond the threshold."""
+    n = st.number_input("Nombre de sites à proposer", 1, 10, 5, key="suggestions_n")
+    table = data.suggestions(filters.dep, filters.categories, threshold, int(n))
+    if table.empty:
+        st.info("Aucun site candidat ne rapproche d'habitants supplémentaires sous le seuil.")
+        return
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.caption(
+        "Choix glouton (couverture maximale) : à chaque rang, le site (France services de "
+        "2024 ou mairie) qui ramène le plus d'habitants sous le seuil, compte tenu des sites "
+        "déjà choisis. C'est une approximation (au moins 63 % de l'optimum), pas une "
+        "optimisation exacte ; la distance est à vol d'oiseau."
+    )

@@ -16,6 +16,7 @@ import streamlit as st
 
 from components import maps, mapviews, tables
 from geo import coverage, gaps, indicators, listings, nearby, territories
+from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
 
 
@@ -360,3 +361,79 @@ def beyond_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> fo
         display(dep), table, unit_classes(dep, categories, threshold_km), threshold_km,
         outlines(dep),
     )
+
+
+# --------------------------------------------------------------------------- directory
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def directory(dep: str) -> pd.DataFrame:
+    """Services concerning the département, with commune name, presence and hours."""
+    table = services_of_departement(dep)
+    names = communes().set_index("insee")["nom"]
+    return table.assign(
+        commune=table["insee"].map(names).fillna(""),
+        presence_label=table["presence"].map(coverage.PRESENCE_LABELS),
+    ).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def territory_choices(dep: str) -> dict[str, tuple[str, str, str]]:
+    """Territories of the département a directory can be filtered on: label → (level, code)."""
+    own = communes()[communes()["dep"] == dep]
+    choices = {f"Département {dep}": ("dep", dep, departement_names()[dep])}
+    for level, code, name, prefix in (("arr", "arr", "arr_nom", "Arrondissement"),
+                                      ("epci", "epci_siren", "epci_nom", "EPCI"),
+                                      ("com", "insee", "nom", "Commune")):
+        rows = own[own[code] != ""].drop_duplicates(code).sort_values(name)
+        choices |= {f"{prefix} : {n}": (level, c, n) for c, n in zip(rows[code], rows[name],
+                                                                     strict=True)}
+    return choices
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def territory_service_ids(dep: str, level: str, code: str) -> pd.Index:
+    """Ids of the services concerning a territory of the département (catchments included)."""
+    column = {"dep": "dep", "arr": "arr", "epci": "epci_siren", "com": "insee"}[level]
+    codes = pd.Index(communes().loc[communes()[column] == code, "insee"])
+    return pd.Index(coverage.services_of_territory(services(), communes(), codes)["id"])
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def filtered_directory(dep: str, chosen: DirectoryFilters) -> pd.DataFrame:
+    """The directory rows that pass the filters (frozen, hashable)."""
+    ids = None
+    if chosen.territory is not None:
+        ids = territory_service_ids(dep, chosen.territory[0], chosen.territory[1])
+    return chosen.apply(directory(dep), ids)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
+    """Map twin of the filtered directory: its located services, over the outlines."""
+    rows = filtered_directory(dep, chosen)
+    return mapviews.points_map(display(dep), rows[rows["lat"].notna()], outlines(dep))
+
+
+@st.cache_data(show_spinner=False)
+def commune_choices(dep: str) -> dict[str, str]:
+    """Search labels for the communes near which a woman may live: label → unit code.
+
+    Current communes of the département with their postcodes, plus communes déléguées,
+    associées and former names, which lead to their current commune.
+    """
+    return tables.commune_choices(territories.read_commune_names(), units(), dep)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def near_her(dep: str, unit: str) -> dict[str, pd.DataFrame]:
+    """Everything a social worker needs for one commune: ranked places, zones, remote lines."""
+    row = units()[units()["unit"] == unit].iloc[0]
+    ranked = nearby.rank_services(row["x"], row["y"], row["zone"], located_services(LOCATABLE))
+    concerned = coverage.services_of_territory(services(), communes(), pd.Index([row["insee"]]))
+    return {
+        "commune": pd.DataFrame([row]),
+        "places": ranked,
+        "zones": concerned[concerned["presence"].isin(["zone", "commune"])],
+        "remote": concerned[concerned["presence"] == "distance"],
+    }

@@ -112,3 +112,15 @@ def beyond_map(
 def beyond_legend(threshold_km: float) -> list[tuple[str, str]]:
     """Legend of :func:`beyond_map`."""
     return maps.bins_legend([0.0, threshold_km, math.inf], list(BEYOND_COLOURS), unit="km")
+
+
+def points_map(
+    polygons: gpd.GeoDataFrame, points: pd.DataFrame, outlines: dict[str, gpd.GeoDataFrame]
+) -> folium.Map:
+    """Return a map of service points over the département's outlines (no secret place)."""
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    for label, (frame, colour, show) in _outline_styles(outlines).items():
+        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
+    if not points.empty:
+        maps.service_points_layer(points, name="Services de l'annuaire").add_to(m)
+    return maps.add_layer_control(m)

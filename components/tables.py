@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from geo.schema import CATEGORIES, PRECISION_LABELS
+from geo.schedules import describe_next, parse_schedule
+from geo.schema import CATEGORIES, NATIONAL_LINES, PRECISION_LABELS, STATUS_LABELS
 
 
 def category_label(codes: pd.Series) -> pd.Series:
@@ -91,4 +94,128 @@ def what_if_table(result: pd.DataFrame) -> pd.DataFrame:
             "Différence": [row["population_beyond_after"] - row["population_beyond_before"],
                            row["communes_beyond_after"] - row["communes_beyond_before"]],
         }
+    )
+
+
+KIND_LABELS = {"deleguee": "commune déléguée", "associee": "commune associée",
+               "ancienne": "ancienne commune", "arrondissement": "arrondissement"}
+
+
+def commune_choices(names: pd.DataFrame, units: pd.DataFrame, dep: str) -> dict[str, str]:
+    """Search labels → unit code for the communes of ``dep`` and their other names.
+
+    Current units read "Lens (62300)"; other names lead to their current commune:
+    "Hellemmes-Lille (commune associée) → Lille".
+    """
+    own = units[units["dep"] == dep].sort_values("nom")
+    first_unit = own.drop_duplicates("insee").set_index("insee")["unit"]
+    postcodes = names[names["kind"] == "commune"].drop_duplicates("insee").set_index("insee")[
+        "postcodes"]
+    choices = {
+        f"{n} ({postcodes.get(i, '').replace(';', ', ')})".replace(" ()", ""): u
+        for n, i, u in zip(own["nom"], own["insee"], own["unit"], strict=True)
+    }
+    current = own.drop_duplicates("insee").set_index("insee")["nom"]
+    others = names[(names["dep"] == dep) & names["kind"].isin(KIND_LABELS)
+                   & names["insee"].isin(first_unit.index)]
+    for n, kind, i in sorted(zip(others["name"], others["kind"], others["insee"], strict=True)):
+        if n != current[i]:
+            choices.setdefault(f"{n} ({KIND_LABELS[kind]}) → {current[i]}", first_unit[i])
+    return choices
+
+
+def phone_link(phone: pd.Series) -> pd.Series:
+    """``tel:`` links from phone numbers as written (``""`` when there is none).
+
+    >>> phone_link(pd.Series(["03 21 00 00 00", "", "3919"])).tolist()
+    ['tel:0321000000', '', 'tel:3919']
+    """
+    digits = phone.fillna("").str.replace(r"[^0-9+]", "", regex=True)
+    return digits.where(digits == "", "tel:" + digits)
+
+
+def _next_sessions(schedules: pd.Series, now: dt.datetime) -> pd.Series:
+    cache = {text: describe_next(parse_schedule(text), now)
+             for text in schedules.fillna("").unique()}
+    return schedules.fillna("").map(cache)
+
+
+def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int = 3
+                      ) -> pd.DataFrame:
+    """The nearest places, a few per type, in the schema's order of types."""
+    order = {code: i for i, code in enumerate(CATEGORIES)}
+    top = ranked.groupby("category", sort=False).head(per_category)
+    top = top.assign(_o=top["category"].map(order)).sort_values(["_o", "distance_km"])
+    return pd.DataFrame(
+        {
+            "Type": category_label(top["category"]),
+            "Service": top["name"],
+            "Distance (km)": top["distance_km"].round(1),
+            "Prochaine séance": _next_sessions(top["schedule"], now),
+            "Horaires (tels qu'écrits)": top["schedule"],
+            "Lieu ou adresse": top["place"].where(top["place"] != "", top["address"]),
+            "Téléphone": phone_link(top["phone"]),
+        }
+    ).reset_index(drop=True)
+
+
+def zone_services_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Services covering a commune without a public place (secret ones: operator only)."""
+    return pd.DataFrame(
+        {
+            "Type": category_label(rows["category"]),
+            "Service": rows["name"],
+            "Opérateur (contact)": rows["operator"],
+            "Territoire desservi": rows["presence"].map(
+                {"zone": "territoire (sans lieu précis)", "commune": "la commune (lieu confidentiel)"}),
+            "Horaires (tels qu'écrits)": rows["schedule"],
+            "Téléphone": phone_link(rows["phone"]),
+        }
+    ).reset_index(drop=True)
+
+
+def remote_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """National lines first, then the remote services of the listings not already there."""
+    national = pd.DataFrame(
+        {"Service": [f"{n} – {label}" for n, label, _, _ in NATIONAL_LINES],
+         "Horaires": [hours for _, _, hours, _ in NATIONAL_LINES],
+         "Téléphone": [f"tel:{digits}" for *_, digits in NATIONAL_LINES]}
+    )
+    listed = pd.DataFrame({"Service": rows["name"], "Horaires": rows["schedule"],
+                           "Téléphone": phone_link(rows["phone"])})
+    listed = listed[~listed["Téléphone"].isin(national["Téléphone"])]
+    return pd.concat([national, listed], ignore_index=True)
+
+
+def directory_table(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """The directory as shown: one row per service, contacts as links."""
+    return pd.DataFrame(
+        {
+            "Type": category_label(rows["category"]),
+            "Service": rows["name"],
+            "Opérateur": rows["operator"],
+            "Commune": rows["commune"],
+            "Localisation": rows["presence_label"],
+            "Horaires (tels qu'écrits)": rows["schedule"],
+            "Prochaine séance": _next_sessions(rows["schedule"], now),
+            "Téléphone": phone_link(rows["phone"]),
+            "Site": rows["website"],
+            "Public": rows["audience"],
+            "Statut": rows["status"].map(STATUS_LABELS),
+            "Source": rows["source_document"] + ", l. " + rows["source_line"],
+        }
+    ).reset_index(drop=True)
+
+
+def plain_contacts(shown: pd.DataFrame) -> pd.DataFrame:
+    """The shown table with phone numbers as text (for exports)."""
+    return shown.assign(Téléphone=shown["Téléphone"].str.removeprefix("tel:"))
+
+
+def print_rows(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """Directory rows with the fields of the printable view."""
+    return rows.assign(
+        category_label=category_label(rows["category"]),
+        next_session=_next_sessions(rows["schedule"], now),
+        source=rows["source_document"] + ", l. " + rows["source_line"],
     )

@@ -126,6 +126,9 @@ _SECRET_BLANKED = ("subcategory", "place", "address", "postcode", "phone", "webs
 def public_view(services: pd.DataFrame) -> pd.DataFrame:
     """Return the listings as the public may see them: secret services made anonymous.
 
+    A service given "sur orientation" (on referral) keeps its name and contact but loses
+    its place, address and point: the public sees its commune only.
+
     A secret service (hébergement for victims) keeps its category, commune (``insee``),
     catchment, capacity, operator and status, so that it is counted in its territory; its
     name becomes a generic label, and everything that could locate it (place, address,
@@ -146,4 +149,9 @@ def public_view(services: pd.DataFrame) -> pd.DataFrame:
         if column in table:
             table.loc[secret, column] = ""
     table.loc[secret, ["lat", "lon"]] = float("nan")
+    on_referral = table["confidentiality"].eq("sur_orientation")
+    for column in ("place", "address", "postcode"):
+        if column in table:
+            table.loc[on_referral, column] = ""
+    table.loc[on_referral, ["lat", "lon"]] = float("nan")
     return table

@@ -128,3 +128,13 @@ FIGURE_COLUMNS = (
     "source_document",
     "source_line",
 )
+
+#: National numbers always listed apart in "Près de chez elle" (free, anonymous).
+#: Source: service-public.fr and arretonslesviolences.gouv.fr, checked 2026-12-01.
+NATIONAL_LINES = (
+    ("3919", "Violences Femmes Info", "24 h/24, 7 j/7, gratuit et anonyme", "3919"),
+    ("17", "Police secours – en cas de danger immédiat", "24 h/24", "17"),
+    ("114", "Numéro d'urgence par SMS (personnes ne pouvant pas parler)", "24 h/24", "114"),
+    ("116 006", "France Victimes – aide aux victimes", "7 j/7, 9 h – 19 h", "116006"),
+    ("119", "Allô Enfance en danger", "24 h/24, 7 j/7", "119"),
+)

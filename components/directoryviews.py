@@ -1,0 +1,91 @@
+"""Streamlit blocks of the "Annuaire" page: near her, filters, table, exports, map, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from components import data, exports, printview, tables
+from components.filters import Filters
+from geo.directory import AUDIENCES, DirectoryFilters
+from geo.schema import CATEGORIES, STATUS_LABELS
+
+PARIS = ZoneInfo("Europe/Paris")
+#: Contacts as links: phone numbers open the dialer, web sites a new tab.
+CONTACT_COLUMNS = {
+    "Téléphone": st.column_config.LinkColumn("Téléphone", display_text=r"tel:(.*)"),
+    "Site": st.column_config.LinkColumn("Site"),
+}
+
+
+def now() -> dt.datetime:
+    """The current time in Paris, naive (schedules are local times)."""
+    return dt.datetime.now(PARIS).replace(tzinfo=None)
+
+
+def near_her(filters: Filters) -> None:
+    """Commune search → nearest places by type, services covering it, remote lines."""
+    choices = data.commune_choices(filters.dep)
+    label = st.selectbox(
+        "Commune où elle vit (nom ou code postal)", list(choices), index=None,
+        placeholder="Tapez un nom de commune ou un code postal…", key="near_her_commune",
+    )
+    if label is None:
+        st.caption("Les communes déléguées et les anciennes communes mènent à leur commune "
+                   "actuelle. La recherche n'est jamais écrite dans l'adresse de la page.")
+        return
+    found = data.near_her(filters.dep, choices[label])
+    places = tables.near_places_table(found["places"], now())
+    st.markdown("##### Lieux les plus proches, par type (distance à vol d'oiseau)")
+    st.dataframe(places, hide_index=True, use_container_width=True,
+                 column_config=CONTACT_COLUMNS)
+    st.markdown("##### Services qui couvrent la commune sans lieu public")
+    zones = tables.zone_services_table(found["zones"])
+    st.dataframe(zones, hide_index=True, use_container_width=True,
+                 column_config=CONTACT_COLUMNS)
+    st.markdown("##### À distance, toujours joignables")
+    st.dataframe(tables.remote_table(found["remote"]), hide_index=True,
+                 use_container_width=True, column_config=CONTACT_COLUMNS)
+
+
+def directory_filters(filters: Filters) -> DirectoryFilters:
+    """Draw the directory's filters (combined) and return them as a frozen value."""
+    territories = data.territory_choices(filters.dep)
+    cols = st.columns(3)
+    categories = cols[0].multiselect("Types", [c for c in CATEGORIES if c != "france_services"],
+                                     format_func=lambda c: CATEGORIES[c].plural, key="dir_types")
+    territory = cols[1].selectbox("Territoire", list(territories), key="dir_territory")
+    audiences = cols[2].multiselect("Public", list(AUDIENCES), key="dir_audience")
+    cols = st.columns([1, 2])
+    statuses = cols[0].multiselect("Statut", list(STATUS_LABELS), format_func=STATUS_LABELS.get,
+                                   default=["existing", "unknown"], key="dir_status")
+    text = cols[1].text_input("Recherche (nom, opérateur, commune)", key="dir_text")
+    return DirectoryFilters(tuple(categories), territories[territory], tuple(audiences),
+                            tuple(statuses), text)
+
+
+def directory_table(filters: Filters, chosen: DirectoryFilters) -> pd.DataFrame:
+    """Show the filtered directory with its sentence and exports; return the shown table."""
+    rows = data.filtered_directory(filters.dep, chosen)
+    st.caption(chosen.describe(len(rows)))
+    shown = tables.directory_table(rows, now())
+    st.dataframe(shown, hide_index=True, use_container_width=True,
+                 column_config=CONTACT_COLUMNS)
+    plain = tables.plain_contacts(shown)
+    cols = st.columns(4)
+    cols[0].download_button("CSV (Excel)", exports.to_csv_bytes(plain),
+                            f"annuaire-{filters.dep}.csv", "text/csv", key="dir-csv")
+    cols[1].download_button(
+        "XLSX", exports.to_xlsx_bytes(plain, "Annuaire"), f"annuaire-{filters.dep}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dir-xlsx")
+    for col, per_page, label in ((cols[2], False, "Liste imprimable"),
+                                 (cols[3], True, "Une fiche par page")):
+        page = printview.directory_html(tables.print_rows(rows, now()),
+                                        "Annuaire – Carto-VIF", chosen.describe(len(rows)),
+                                        per_page)
+        col.download_button(label, page.encode("utf-8"), f"annuaire-{filters.dep}.html",
+                            "text/html", key=f"dir-print-{per_page}")
+    return rows

@@ -1,0 +1,24 @@
+"""Annuaire: the nearest services to a woman's commune, and the filterable directory."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import data, directoryviews, page
+
+filters = page.setup("Annuaire", with_categories=False)
+near, listing = st.tabs(["Près de chez elle", "Annuaire complet"])
+with near:
+    directoryviews.near_her(filters)
+with listing:
+    chosen = directoryviews.directory_filters(filters)
+    directoryviews.directory_table(filters, chosen)
+    if st.toggle("Voir ces services sur une carte", key="dir_map"):
+        with st.container(key="annuaire-carte"):
+            st_folium(data.directory_map(filters.dep, chosen), key="annuaire-carte",
+                      returned_objects=[], height=500, use_container_width=True)
+        st.caption("Seuls les services tenus en un lieu public sont sur la carte ; "
+                   "l'hébergement n'est jamais localisé.")
+st.caption(
+    "Navigation privée conseillée sur un ordinateur partagé (Ctrl+Maj+N ou Ctrl+Maj+P). "
+    "Le bouton « Quitter rapidement » ou la touche Échap quittent le site immédiatement."
+)

@@ -1,0 +1,467 @@
+"""The printable territory sheet: a static map (matplotlib, Agg) and an A4 PDF (reportlab).
+
+No Streamlit here, no network: the page, the batch script (``scripts/make_sheets.py``) and
+the tests call the same functions. Texts use the PDF core font Helvetica (WinAnsi), so every
+string goes through :func:`pdf_text`, which replaces the few characters it lacks (narrow
+no-break space, "≥"…).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no display, no Tk
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.enums import TA_RIGHT  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.lib.units import mm  # noqa: E402
+from reportlab.platypus import (  # noqa: E402
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from components.formatting import number  # noqa: E402
+from components.mapviews import DISTANCE_BINS, DISTANCE_COLOURS  # noqa: E402
+from geo.indicators import shelter_label  # noqa: E402
+from geo.schema import CATEGORIES, NATIONAL_LINES  # noqa: E402
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+_REPLACE = {"\u202f": " ", "\u2009": " ", "\u2265": ">=", "\u2264": "<=", "\u2192": "->"}
+
+
+def pdf_text(value: object) -> str:
+    """Return ``value`` as text the core PDF font can draw, XML-escaped for a Paragraph.
+
+    >>> pdf_text("1\\u202f234 <b>"), pdf_text(None)
+    ('1 234 &lt;b&gt;', '')
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = str(value)
+    for old, new in _REPLACE.items():
+        text = text.replace(old, new)
+    return escape(text.encode("cp1252", errors="replace").decode("cp1252"))
+
+
+def french_date(day: dt.date) -> str:
+    """Return ``"1er décembre 2026"``.
+
+    >>> french_date(dt.date(2026, 12, 1)), french_date(dt.date(2026, 3, 15))
+    ('1er décembre 2026', '15 mars 2026')
+    """
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def _value(value: float, decimals: int) -> str:
+    return "–" if pd.isna(value) else number(value, int(decimals))
+
+
+def _with_share(value: float, share: float, decimals: int) -> str:
+    text = _value(value, decimals)
+    return text if pd.isna(share) else f"{text} ({number(100 * share, 1)} %)"
+
+
+def profile_text(profile: pd.DataFrame) -> pd.DataFrame:
+    """Return the profile as a French display table: Indicateur, Territoire, Département, Réf.
+
+    >>> p = pd.DataFrame({"indicateur": ["Habitants"], "territoire": [1234.0],
+    ...     "departement": [5678.0], "reference": [float("nan")], "unite": ["habitants"],
+    ...     "decimales": [0], "part_territoire": [0.5], "part_departement": [float("nan")],
+    ...     "source": ["INSEE"], "note": [""]})
+    >>> profile_text(p).iloc[0].tolist()
+    ['Habitants', '1\\u202f234 (50,0 %)', '5\\u202f678', '']
+    """
+    rows = []
+    for _, r in profile.iterrows():  # a dozen display rows
+        rows.append({
+            "Indicateur": r["indicateur"],
+            "Territoire": _with_share(r["territoire"], r["part_territoire"], r["decimales"]),
+            "Département": _with_share(r["departement"], r["part_departement"], r["decimales"]),
+            "Référence": "" if pd.isna(r["reference"]) else number(r["reference"], 0),
+        })
+    return pd.DataFrame(rows, columns=["Indicateur", "Territoire", "Département", "Référence"])
+
+
+# --------------------------------------------------------------------------- static map
+
+
+def static_map_png(
+    polygons: gpd.GeoDataFrame,
+    distances: pd.Series,
+    outline: gpd.GeoSeries,
+    inside: pd.DataFrame,
+    near: pd.DataFrame,
+    width_mm: float = 90,
+    height_mm: float = 80,
+) -> bytes:
+    """Return a PNG of the territory: units coloured by distance, its outline, service points.
+
+    ``polygons`` (EPSG:4326) has ``unit`` and geometry; ``distances`` (km) is indexed by unit;
+    ``inside`` and ``near`` have ``lat``, ``lon``, ``category`` (never a secret place).
+    Drawn with matplotlib's Agg backend: no tiles, no network.
+    """
+    fig, ax = plt.subplots(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=200)
+    try:
+        values = distances.reindex(polygons["unit"]).to_numpy()
+        colours = [_distance_colour(v) for v in values]
+        polygons.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.25)
+        outline.boundary.plot(ax=ax, color="#252525", linewidth=1.1)
+        if not near.empty:
+            ax.scatter(near["lon"], near["lat"], s=9, facecolors="white", linewidths=0.8,
+                       edgecolors=near["category"].map(lambda c: CATEGORIES[c].colour), zorder=3)
+        if not inside.empty:
+            ax.scatter(inside["lon"], inside["lat"], s=11, edgecolors="white", linewidths=0.4,
+                       c=inside["category"].map(lambda c: CATEGORIES[c].colour), zorder=4)
+        _frame(ax, outline, near)
+        fig.subplots_adjust(0, 0, 1, 1)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=200)
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _distance_colour(value: float) -> str:
+    if pd.isna(value):
+        return "#bdbdbd"
+    for low, high, colour in zip(DISTANCE_BINS[:-1], DISTANCE_BINS[1:], DISTANCE_COLOURS,
+                                 strict=True):
+        if low <= value < high:
+            return colour
+    return DISTANCE_COLOURS[-1]
+
+
+def _frame(ax: plt.Axes, outline: gpd.GeoSeries, near: pd.DataFrame) -> None:
+    """Fit the view on the territory (and nearby points), true shape, no axes."""
+    west, south, east, north = outline.total_bounds
+    if not near.empty:
+        west, east = min(west, near["lon"].min()), max(east, near["lon"].max())
+        south, north = min(south, near["lat"].min()), max(north, near["lat"].max())
+    pad_x, pad_y = (east - west) * 0.04 + 0.005, (north - south) * 0.04 + 0.005
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    ax.set_axis_off()
+
+
+def legend_png(categories: list[str], width_mm: float = 90, height_mm: float = 14) -> bytes:
+    """Return the map legend (distance classes, service categories) as a PNG."""
+    labels = ["< 5 km", "5-10", "10-15", "15-20", "20-30", "> 30 km"]
+    handles = [Patch(facecolor=c, edgecolor="#999999", label=t)
+               for c, t in zip(DISTANCE_COLOURS, labels, strict=True)]
+    handles += [Line2D([], [], marker="o", linestyle="", markersize=4, label=CATEGORIES[c].label,
+                       markerfacecolor=CATEGORIES[c].colour, markeredgecolor="white")
+                for c in categories]
+    handles.append(Line2D([], [], marker="o", linestyle="", markersize=4, label="hors territoire",
+                          markerfacecolor="white", markeredgecolor="#555555"))
+    fig = plt.figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=200)
+    try:
+        fig.legend(handles=handles, loc="center", ncol=4, fontsize=4.6, frameon=False,
+                   handlelength=1.0, columnspacing=0.8, handletextpad=0.4)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=200)
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+# --------------------------------------------------------------------------- lists
+
+LIST_COLUMNS = ("Type", "Service", "Lieu", "Horaires", "Contact")
+SHELTER_NAME = "Hébergement spécialisé pour victimes – lieux confidentiels"
+
+
+def _join(*parts: object) -> str:
+    return ", ".join(str(p) for p in parts if isinstance(p, str) and p.strip())
+
+
+def catchment_label(catchment: str, names: dict[str, str]) -> str:
+    """Return a catchment in words: département, arrondissement, EPCI or commune names.
+
+    >>> catchment_label("dep:62;epci:X;com:1", {"epci:X": "CA Y", "com:1": "Lens"})
+    'département 62, CA Y, Lens'
+    """
+    words = []
+    for code in filter(None, catchment.split(";")):
+        level, _, value = code.partition(":")
+        words.append(f"département {value}" if level == "dep" else names.get(code, code))
+    return ", ".join(words)
+
+
+def _rows(services: pd.DataFrame, place: pd.Series) -> pd.DataFrame:
+    """Display rows (``LIST_COLUMNS``) of services, ``place`` giving the Lieu column."""
+    status = services["status"].map({"planned": " (en projet)", "ended": " (arrêté)"}).fillna("")
+    operator = services["operator"].fillna("")
+    same = [o.lower() in n.lower() for o, n in zip(operator, services["name"], strict=True)]
+    name = services["name"] + operator.where(~pd.Series(same, index=services.index) &
+                                             operator.ne(""), "").map(
+        lambda o: f" – {o}" if o else "") + status
+    return pd.DataFrame({
+        "Type": services["category"].map(lambda c: CATEGORIES[c].label),
+        "Service": name,
+        "Lieu": place,
+        "Horaires": services["schedule"].fillna(""),
+        "Contact": [_join(p, w) for p, w in zip(services["phone"], services["website"],
+                                                   strict=True)],
+    }, columns=list(LIST_COLUMNS))
+
+
+def service_lists(
+    concerned: pd.DataFrame, near: pd.DataFrame, communes: pd.Series, names: dict[str, str]
+) -> dict[str, pd.DataFrame]:
+    """Split a territory's services into display tables (no secret place, ever).
+
+    ``concerned`` is the output of :func:`geo.coverage.services_of_territory` (public view);
+    ``near`` the located services just outside (with ``distance_km``); ``communes`` maps an
+    INSEE code to its name; ``names`` a catchment code (``epci:…``) to its name. Returns
+    ``territoire`` (held in the territory or serving part of it, hébergement as one aggregated
+    row), ``departement`` (serving the whole département or more) and ``proximite``.
+    """
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    rows = concerned[concerned["presence"] != "distance"]
+    rows = rows.assign(_o=rows["category"].map(order)).sort_values(["_o", "name"])
+    secret = rows["confidentiality"].eq("secret")
+    wide = rows["presence"].eq("zone") & rows["catchment"].str.contains("dep:|national")
+    commune = rows["insee"].map(communes).fillna("")
+    place = pd.Series(
+        [(_join(p, a, c) if k == "lieu" else f"{c} (adresse sur orientation)" if k == "commune"
+          else "Secteur : " + catchment_label(z, names))
+         for p, a, c, k, z in zip(rows["place"], rows["address"], commune, rows["presence"],
+                                  rows["catchment"], strict=True)], index=rows.index)
+    own = _rows(rows[~secret & ~wide], place[~secret & ~wide])
+    shelters = rows[secret]
+    if not shelters.empty:
+        label = shelter_label(shelters)
+        own = pd.concat([own, pd.DataFrame([{
+            "Type": CATEGORIES["hebergement"].label, "Service": SHELTER_NAME,
+            "Lieu": f"{label} (commune non publiée)", "Horaires": "",
+            "Contact": "Orientation : 115 (SIAO)"}])], ignore_index=True)
+    outside = near[near["category"].isin(CATEGORIES)]
+    near_place = [f"{_join(p, c)} – hors territoire, à {number(d, 1)} km"
+                  for p, c, d in zip(outside["place"], outside["insee"].map(communes).fillna(""),
+                                     outside["distance_km"], strict=True)]
+    return {"territoire": own.reset_index(drop=True),
+            "departement": _rows(rows[~secret & wide], place[~secret & wide]).reset_index(
+                drop=True),
+            "proximite": _rows(outside, pd.Series(near_place, index=outside.index)).reset_index(
+                drop=True)}
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Everything one territory sheet shows (plain values, built by the caller)."""
+
+    title: str
+    subtitle: str
+    departement: str
+    profile: pd.DataFrame
+    services: pd.DataFrame
+    figures: pd.DataFrame
+    map_png: bytes
+    legend_png: bytes
+    sources: list[str]
+    notes: list[str] = field(default_factory=list)
+    edition: dt.date = field(default_factory=dt.date.today)
+
+
+GREY, DARK, RULE = colors.HexColor("#f2f2f2"), colors.HexColor("#1f1f1f"), colors.HexColor("#999999")
+BLUE = colors.HexColor("#000091")  # Marianne blue of the State's visual identity
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName="Helvetica", fontSize=8, leading=10, textColor=DARK)
+    return {
+        "kicker": ParagraphStyle("kicker", base, fontSize=7.5, textColor=BLUE),
+        "title": ParagraphStyle("title", base, fontName="Helvetica-Bold", fontSize=16,
+                                leading=19, spaceBefore=2),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=8.5, leading=11),
+        "date": ParagraphStyle("date", base, fontSize=7.5, alignment=TA_RIGHT),
+        "h2": ParagraphStyle("h2", base, fontName="Helvetica-Bold", fontSize=9.5, leading=12,
+                             textColor=BLUE, spaceBefore=6, spaceAfter=3),
+        "cell": ParagraphStyle("cell", base, fontSize=7, leading=8.4),
+        "cellb": ParagraphStyle("cellb", base, fontName="Helvetica-Bold", fontSize=7,
+                                leading=8.4),
+        "num": ParagraphStyle("num", base, fontSize=7, leading=8.4, alignment=TA_RIGHT),
+        "small": ParagraphStyle("small", base, fontSize=6.3, leading=7.6,
+                                textColor=colors.HexColor("#404040")),
+    }
+
+
+def _table(rows: list[list[object]], widths: list[float], header: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), GREY), ("LINEBELOW", (0, 0), (-1, 0), 0.6,
+                                                              DARK)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _indicator_table(sheet: Sheet, s: dict[str, ParagraphStyle], width: float) -> Table:
+    shown = profile_text(sheet.profile)
+    head = [Paragraph("Indicateur", s["cellb"]), Paragraph("Territoire", s["cellb"]),
+            Paragraph(pdf_text(sheet.departement), s["cellb"]), Paragraph("Réf.", s["cellb"])]
+    body = [[Paragraph(pdf_text(r["Indicateur"]), s["cell"]),
+             Paragraph(f"<b>{pdf_text(r['Territoire'])}</b>", s["num"]),
+             Paragraph(pdf_text(r["Département"]), s["num"]),
+             Paragraph(pdf_text(r["Référence"]), s["num"])] for _, r in shown.iterrows()]
+    return _table([head, *body], [width * f for f in (0.47, 0.21, 0.22, 0.10)])
+
+
+def _services_table(services: pd.DataFrame, s: dict[str, ParagraphStyle], width: float) -> Table:
+    columns = list(services.columns)
+    fractions = {"Type": 0.13, "Service": 0.30, "Commune": 0.13, "Horaires": 0.25,
+                 "Contact": 0.19, "Indicateur": 0.52, "Valeur": 0.18, "Année": 0.1,
+                 "Source": 0.2}
+    head = [Paragraph(pdf_text(c), s["cellb"]) for c in columns]
+    body = [[Paragraph(pdf_text(v), s["cell"]) for v in row]
+            for row in services.itertuples(index=False)]
+    widths = [width * fractions.get(c, 0.1) for c in columns]
+    return _table([head, *body], widths)
+
+
+def build_pdf(sheet: Sheet) -> bytes:
+    """Return the A4 PDF of a territory sheet (one page for a small EPCI, more if needed)."""
+    buffer = io.BytesIO()
+    margin = 13 * mm
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=11 * mm,
+        bottomMargin=12 * mm, title=f"Fiche territoriale – {sheet.title}",
+        author="Carto-VIF", subject="Ressources de lutte contre les violences faites aux femmes",
+    )
+    s, width = _styles(), A4[0] - 2 * margin
+    head = Table([[Paragraph("FICHE TERRITORIALE · VIOLENCES FAITES AUX FEMMES", s["kicker"]),
+                   Paragraph(f"Édition du {french_date(sheet.edition)}", s["date"])]],
+                 colWidths=[width * 0.7, width * 0.3])
+    head.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 1.2, BLUE),
+                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    map_w = width * 0.44
+    picture = [Image(io.BytesIO(sheet.map_png), width=map_w, height=map_w * 80 / 90),
+               Image(io.BytesIO(sheet.legend_png), width=map_w, height=map_w * 14 / 90)]
+    top = Table([[picture, _indicator_table(sheet, s, width * 0.54)]],
+                colWidths=[width * 0.455, width * 0.545])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    story = [head, Spacer(1, 3 * mm), Paragraph(pdf_text(sheet.title), s["title"]),
+             Paragraph(pdf_text(sheet.subtitle), s["subtitle"]), Spacer(1, 3 * mm), top]
+    story += [Paragraph(pdf_text(n), s["small"]) for n in sheet.notes]
+    story.append(Paragraph("Services du territoire et à proximité", s["h2"]))
+    if sheet.services.empty:
+        story.append(Paragraph("Aucun service recensé dans les plans départementaux.", s["cell"]))
+    else:
+        story.append(_services_table(sheet.services, s, width))
+    if not sheet.figures.empty:
+        story.append(Paragraph("Chiffres des plans concernant le territoire", s["h2"]))
+        story.append(_services_table(sheet.figures, s, width))
+    story.append(KeepTogether([Paragraph("Sources et millésimes", s["h2"]),
+                               *[Paragraph(pdf_text(t), s["small"]) for t in sheet.sources]]))
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return buffer.getvalue()
+
+
+def _footer(canvas: object, doc: object) -> None:
+    canvas.saveState()
+    canvas.setFont("Helvetica", 6.5)
+    canvas.setFillColor(colors.HexColor("#595959"))
+    canvas.drawString(doc.leftMargin, 7 * mm,
+                      "Carto-VIF – données publiques (Licence Ouverte 2.0) et plans départementaux. "
+                      "L'absence de service recensé n'est pas l'absence de service.")
+    canvas.drawRightString(A4[0] - doc.rightMargin, 7 * mm, f"page {doc.page}")
+    canvas.restoreState()
+
+
+SOURCES = (
+    "Population : INSEE, populations légales 2023 (population municipale), en vigueur au "
+    "1er janvier 2026. Communes et arrondissements : Code officiel géographique 2026. EPCI : "
+    "DGCL, composition des EPCI à fiscalité propre au 1er janvier 2025.",
+    "Distances à vol d'oiseau depuis le point de population de chaque commune (mairie, ou point "
+    "intérieur), jusqu'à la permanence la plus proche, y compris hors du territoire ; services "
+    "en projet ou arrêtés exclus.",
+    "Règles de comptage : un service concerne le territoire s'il y est tenu ou si son secteur "
+    "le recoupe ; heures de permanence et places d'hébergement ne sont attribuées au territoire "
+    "que si le service ne dessert que lui. Référence hébergement : Conseil de l'Europe, une "
+    "place familiale spécialisée pour 10 000 habitants. Les lieux d'hébergement sont "
+    "confidentiels : seuls des totaux sont publiés (moins de 3 : non publiés).",
+    "Sources : IGN – ADMIN EXPRESS (éd. 2025) ; Etalab / data.gouv.fr – Contours "
+    "administratifs ; INSEE – Code officiel géographique 2026 et populations légales 2023 ; "
+    "INSEE – grille communale de densité 2024 ; DGCL – composition des EPCI à fiscalité propre "
+    "au 1er janvier 2025 ; La Poste – base officielle des codes postaux ; DILA – Annuaire de "
+    "l'administration (service-public.fr) ; ANCT – liste des structures France services (août "
+    "2024). Licence Ouverte 2.0.",
+)
+
+
+def _figure_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Indicateur": figures["what"],
+        "Valeur": [f"{number(v, 0 if float(v).is_integer() else 1)} {u}" if pd.notna(v) else u
+                   for v, u in zip(figures["value"], figures["unit"], strict=True)],
+        "Année": figures["year"],
+        "Source": figures["source_document"] + ", l. " + figures["source_line"],
+    })
+
+
+def make_sheet(
+    info: dict, dep: str, dep_names: dict[str, str], profile: pd.DataFrame,
+    lists: dict[str, pd.DataFrame], figures: pd.DataFrame, map_png: bytes,
+    categories: list[str], edition: dt.date | None = None,
+) -> Sheet:
+    """Assemble a :class:`Sheet` from the cached pieces of ``components.data``."""
+    deps = ", ".join(f"{dep_names.get(d, d)} ({d})" for d in info["deps"])
+    code = f"SIREN {info['code']}" if info["level"] == "epci" else f"code {info['code']}"
+    population = profile.loc["population", "territoire"]
+    communes = profile.loc["communes", "territoire"]
+    services = pd.concat([lists["territoire"], lists["proximite"]], ignore_index=True)
+    documents = profile.loc["iscg_posts", "source"]
+    notes = [
+        f"Comparaison avec le département : {dep_names.get(dep, dep)} ({dep}). Services "
+        "comptés : ceux tenus dans le territoire ou dont le secteur le recoupe (services "
+        "départementaux compris).",
+    ]
+    if not lists["departement"].empty:
+        notes.append(f"{len(lists['departement'])} service(s) couvrent tout le département sans "
+                     "lieu dans le territoire (liste complète dans l'application, page Annuaire).")
+    notes.append("Numéros nationaux gratuits : " + " ; ".join(
+        f"{short} {label}" for short, label, _, _ in NATIONAL_LINES[:3]) + ".")
+    return Sheet(
+        title=info["nom"],
+        subtitle=f"{info['nature']} · {code} · {deps} · {number(communes)} communes · "
+                 f"{number(population)} habitants (2023)",
+        departement=dep_names.get(dep, dep), profile=profile, services=services,
+        figures=_figure_rows(figures), map_png=map_png, legend_png=legend_png(categories),
+        sources=[f"Services et chiffres : {documents} (extraits des plans, non vérifiés sur "
+                 "le terrain).", *SOURCES],
+        notes=notes, edition=edition or dt.date.today(),
+    )

@@ -437,3 +437,189 @@ def near_her(dep: str, unit: str) -> dict[str, pd.DataFrame]:
         "zones": concerned[concerned["presence"].isin(["zone", "commune"])],
         "remote": concerned[concerned["presence"] == "distance"],
     }
+
+
+# --- territory sheet (Mon territoire)
+# Keys name a territory as a catchment does: "epci:<SIREN>" or "arr:<code>".
+# Imports here, not at the top, so that this section is a pure append (the upper part of
+# the file is edited concurrently).
+from components import sheet  # noqa: E402
+from geo import profile  # noqa: E402
+from geo.crs import metric_crs  # noqa: E402
+from geo.schema import DATA  # noqa: E402
+
+DOCUMENTS_FILE = DATA / "sources" / "documents.csv"
+
+#: Distance shown on the sheet: to the nearest permanence; "near" services: within 10 km.
+SHEET_CATEGORIES = ("permanence",)
+NEAR_KM = 10.0
+#: Services drawn and listed on a sheet (France services sites are hosts, not services).
+SHEET_POINTS = tuple(c for c in LOCATABLE if c != "france_services")
+NATURE_LABELS = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération",
+                 "CU": "Communauté urbaine", "METRO": "Métropole", "MET69": "Métropole de Lyon"}
+
+
+@st.cache_resource(show_spinner=False)
+def epci() -> gpd.GeoDataFrame:
+    """EPCI (DGCL 2025) with their whole outline, even across a border (shared, read-only)."""
+    return territories.read_epci()
+
+
+@st.cache_resource(show_spinner=False)
+def arrondissements() -> gpd.GeoDataFrame:
+    """Arrondissements with their outline (shared, read-only)."""
+    return territories.read_arrondissements()
+
+
+def _of(name: str) -> str:
+    """French "de" before a name: d'Arras, du Havre, de Béthune."""
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    return ("d'" if name[:1].lower() in "aeiouyéèêâîôh" else "de ") + name
+
+
+@st.cache_data(show_spinner=False)
+def sheet_territories() -> dict[str, dict]:
+    """Every territory a sheet exists for: key → name, label, level, code, deps, nature."""
+    table = {}
+    for siren, nom, nature, deps in zip(epci()["siren"], epci()["nom"], epci()["nature"],
+                                        epci()["deps"], strict=True):
+        table[f"epci:{siren}"] = {"nom": nom, "label": f"{nom} ({siren})", "level": "epci",
+                                  "code": siren, "deps": tuple(deps.split(";")),
+                                  "nature": NATURE_LABELS.get(nature, nature)}
+    for code, nom, dep in zip(arrondissements()["code"], arrondissements()["nom"],
+                              arrondissements()["dep"], strict=True):
+        table[f"arr:{code}"] = {"nom": f"Arrondissement {_of(nom)}", "level": "arr",
+                                "label": f"Arrondissement {_of(nom)} ({code})", "code": code,
+                                "deps": (dep,), "nature": "Arrondissement"}
+    return table
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def sheet_choices(dep: str) -> dict[str, str]:
+    """Territories of a département's sheets: key → label; EPCI touching it, then arrondissements."""
+    known = sheet_territories()
+    own = {k: v for k, v in known.items() if dep in v["deps"]}
+    ordered = sorted(own, key=lambda k: (own[k]["level"] != "epci", own[k]["label"].lower()))
+    return {k: own[k]["label"] for k in ordered}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def territory_insee(key: str) -> pd.Index:
+    """INSEE codes of the communes of a territory."""
+    return coverage.catchment_communes(key, communes())
+
+
+@st.cache_resource(show_spinner=False)
+def active_services() -> pd.DataFrame:
+    """Listings in service (existing or unknown status) with their hours per month (shared)."""
+    table = services_with_hours()
+    return table[table["status"].isin(ACTIVE_STATUSES)].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False)
+def active_links() -> pd.DataFrame:
+    """(id, insee): the communes each active service concerns (shared)."""
+    return coverage.service_communes(active_services(), communes())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_units(key: str) -> pd.DataFrame:
+    """Units of a territory (every département it touches) with distance to a permanence."""
+    insee = territory_insee(key)
+    table = pd.concat([unit_distances(d, SHEET_CATEGORIES)
+                       for d in sheet_territories()[key]["deps"]], ignore_index=True)
+    return table[table["insee"].isin(insee)].reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _area(key: str) -> dict:
+    """Raw figures of a territory ("epci:…", "arr:…") or a département ("dep:62")."""
+    units_table = (unit_distances(key[4:], SHEET_CATEGORIES) if key.startswith("dep:")
+                   else sheet_units(key))
+    return profile.area_figures(units_table, active_services(), active_links(), communes(),
+                                territory_insee(key))
+
+
+@st.cache_data(show_spinner=False)
+def listing_documents(deps: tuple[str, ...]) -> str:
+    """The plans the listings of these départements come from, with their period."""
+    docs = listings.read_table(DOCUMENTS_FILE, ("dep", "source_document", "period"))
+    own = docs[docs["dep"].isin(deps)]
+    return "plans départementaux : " + " ; ".join(
+        f"{d} ({p})" for d, p in zip(own["source_document"], own["period"], strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_profile(key: str, dep: str) -> pd.DataFrame:
+    """Indicators of a territory beside its département's (see geo.profile)."""
+    deps = tuple(sorted({dep, *sheet_territories()[key]["deps"]}))
+    return profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_outline(key: str) -> gpd.GeoSeries:
+    """Outline of a territory (EPSG:4326)."""
+    info = sheet_territories()[key]
+    frame, column = (epci(), "siren") if info["level"] == "epci" else (arrondissements(), "code")
+    return frame.loc[frame[column] == info["code"]].geometry.reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_points(key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Located services of a territory, and those outside within NEAR_KM of its border."""
+    located = located_services(SHEET_POINTS)
+    insee = territory_insee(key)
+    zone = metric_crs(sheet_territories()[key]["deps"][0])
+    near = profile.services_near(located, sheet_outline(key).to_crs(zone), insee, NEAR_KM)
+    return located[located["insee"].isin(insee)].reset_index(drop=True), near
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_polygons(key: str) -> gpd.GeoDataFrame:
+    """Display polygons of a territory's units, from every département it touches."""
+    insee = territory_insee(key)
+    frames = [display(d) for d in sheet_territories()[key]["deps"]]
+    table = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(table[table["insee"].isin(insee)], crs=frames[0].crs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def sheet_map(key: str) -> folium.Map:
+    """Map of a territory: units by distance to a permanence, its services and those near."""
+    inside, near = sheet_points(key)
+    return mapviews.territory_map(sheet_polygons(key), sheet_units(key), sheet_outline(key),
+                                  inside, near)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_services(key: str) -> dict[str, pd.DataFrame]:
+    """The sheet's service lists: own ("territoire"), département-wide, near, and shelters."""
+    concerned = coverage.services_of_territory(services(), communes(), territory_insee(key))
+    _, near = sheet_points(key)
+    names = communes().set_index("insee")["nom"]
+    labels = {k: v["nom"] for k, v in sheet_territories().items()}
+    return sheet.service_lists(concerned, near, names, labels)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_figures(key: str) -> pd.DataFrame:
+    """Figures of the plans naming the territory or one of its communes."""
+    codes = {key, *("com:" + territory_insee(key))}
+    return profile.figures_of_territory(figures(), codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=6 * 3600)
+def sheet_pdf(key: str, dep: str) -> bytes:
+    """The printable A4 sheet of a territory (PDF bytes)."""
+    info = sheet_territories()[key]
+    inside, near = sheet_points(key)
+    png = sheet.static_map_png(sheet_polygons(key),
+                               sheet_units(key).set_index("unit")["distance_km"],
+                               sheet_outline(key), inside, near)
+    content = sheet.make_sheet(info, dep, departement_names(), sheet_profile(key, dep),
+                               sheet_services(key), sheet_figures(key), png,
+                               sorted(set(inside["category"]) | set(near["category"])))
+    return sheet.build_pdf(content)

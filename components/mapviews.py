@@ -124,3 +124,35 @@ def points_map(
     if not points.empty:
         maps.service_points_layer(points, name="Services de l'annuaire").add_to(m)
     return maps.add_layer_control(m)
+
+
+def territory_map(
+    polygons: gpd.GeoDataFrame,
+    unit_table: pd.DataFrame,
+    outline: gpd.GeoSeries,
+    inside: pd.DataFrame,
+    near: pd.DataFrame,
+) -> folium.Map:
+    """Return the map of one territory ("Mon territoire"): its units by distance, its outline,
+    its services and, in a second layer, the services just outside that its people use.
+
+    ``polygons`` are the territory's units (every département it touches), ``unit_table`` has
+    ``distance_km`` to the nearest permanence; ``outline`` is the territory (EPSG:4326).
+    """
+    shown = polygons[["unit", "geometry"]].merge(
+        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
+    )
+    values = unit_table.set_index("unit")["distance_km"]
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    maps.choropleth_layer(
+        shown, values, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
+        "Distance à la permanence la plus proche", tooltip_fields=DISTANCE_TOOLTIP,
+    ).add_to(m)
+    frame = gpd.GeoDataFrame({"nom": [""] * len(outline)}, geometry=outline.to_numpy(),
+                             crs=outline.crs)
+    maps.outline_layer(frame, "Limite du territoire", weight=2.5, label_column=None).add_to(m)
+    if not inside.empty:
+        maps.service_points_layer(inside, name="Services du territoire").add_to(m)
+    if not near.empty:
+        maps.service_points_layer(near, name="Services à proximité (10 km)", radius=4).add_to(m)
+    return maps.add_layer_control(m)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -29,7 +30,6 @@ from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import (  # noqa: E402
     Image,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -83,6 +83,20 @@ def _with_share(value: float, share: float, decimals: int) -> str:
     return text if pd.isna(share) else f"{text} ({number(100 * share, 1)} %)"
 
 
+def vintage(source: str) -> str:
+    """Return the short vintage of an indicator's source ("INSEE 2023", "plan 2024-2026").
+
+    >>> vintage("Population municipale 2023 (INSEE), …"), vintage("plans : a.txt (2018-2022)")
+    ('INSEE 2023', 'plan 2018-2022')
+    """
+    periods = re.findall(r"\((\d{4}(?:-\d{4})?)\)", source)
+    if source.startswith("COG"):
+        return "COG 2026"
+    if source.startswith(("Population", "Distance")):
+        return "INSEE 2023" + (" ; plan" if source.startswith("Distance") else "")
+    return ("plan " + ", ".join(dict.fromkeys(periods))) if periods else ""
+
+
 def profile_text(profile: pd.DataFrame) -> pd.DataFrame:
     """Return the profile as a French display table: Indicateur, Territoire, Département, Réf.
 
@@ -91,7 +105,7 @@ def profile_text(profile: pd.DataFrame) -> pd.DataFrame:
     ...     "decimales": [0], "part_territoire": [0.5], "part_departement": [float("nan")],
     ...     "source": ["INSEE"], "note": [""]})
     >>> profile_text(p).iloc[0].tolist()
-    ['Habitants', '1\\u202f234 (50,0 %)', '5\\u202f678', '']
+    ['Habitants', '1\\u202f234 (50,0 %)', '5\\u202f678', '', '', '']
     """
     rows = []
     for _, r in profile.iterrows():  # a dozen display rows
@@ -100,8 +114,11 @@ def profile_text(profile: pd.DataFrame) -> pd.DataFrame:
             "Territoire": _with_share(r["territoire"], r["part_territoire"], r["decimales"]),
             "Département": _with_share(r["departement"], r["part_departement"], r["decimales"]),
             "Référence": "" if pd.isna(r["reference"]) else number(r["reference"], 0),
+            "Millésime": vintage(r["source"]),
+            "Note": r["note"],
         })
-    return pd.DataFrame(rows, columns=["Indicateur", "Territoire", "Département", "Référence"])
+    return pd.DataFrame(rows, columns=["Indicateur", "Territoire", "Département", "Référence",
+                                       "Millésime", "Note"])
 
 
 # --------------------------------------------------------------------------- static map
@@ -178,7 +195,7 @@ def legend_png(categories: list[str], width_mm: float = 90, height_mm: float = 1
                           markerfacecolor="white", markeredgecolor="#555555"))
     fig = plt.figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=200)
     try:
-        fig.legend(handles=handles, loc="center", ncol=4, fontsize=4.6, frameon=False,
+        fig.legend(handles=handles, loc="center", ncol=4, fontsize=5.2, frameon=False,
                    handlelength=1.0, columnspacing=0.8, handletextpad=0.4)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=200)
@@ -330,18 +347,22 @@ def _table(rows: list[list[object]], widths: list[float], header: bool = True) -
 def _indicator_table(sheet: Sheet, s: dict[str, ParagraphStyle], width: float) -> Table:
     shown = profile_text(sheet.profile)
     head = [Paragraph("Indicateur", s["cellb"]), Paragraph("Territoire", s["cellb"]),
-            Paragraph(pdf_text(sheet.departement), s["cellb"]), Paragraph("Réf.", s["cellb"])]
-    body = [[Paragraph(pdf_text(r["Indicateur"]), s["cell"]),
+            Paragraph(pdf_text(sheet.departement), s["cellb"]), Paragraph("Réf.", s["cellb"]),
+            Paragraph("Millésime", s["cellb"])]
+    body = [[Paragraph(pdf_text(r["Indicateur"]) + (f"<br/><font size=5.8 color='#555555'>"
+                                                     f"{pdf_text(r['Note'])}</font>"
+                                                     if r["Note"] else ""), s["cell"]),
              Paragraph(f"<b>{pdf_text(r['Territoire'])}</b>", s["num"]),
              Paragraph(pdf_text(r["Département"]), s["num"]),
-             Paragraph(pdf_text(r["Référence"]), s["num"])] for _, r in shown.iterrows()]
-    return _table([head, *body], [width * f for f in (0.47, 0.21, 0.22, 0.10)])
+             Paragraph(pdf_text(r["Référence"]), s["num"]),
+             Paragraph(pdf_text(r["Millésime"]), s["small"])] for _, r in shown.iterrows()]
+    return _table([head, *body], [width * f for f in (0.39, 0.19, 0.19, 0.07, 0.16)])
 
 
 def _services_table(services: pd.DataFrame, s: dict[str, ParagraphStyle], width: float) -> Table:
     columns = list(services.columns)
-    fractions = {"Type": 0.13, "Service": 0.30, "Commune": 0.13, "Horaires": 0.25,
-                 "Contact": 0.19, "Indicateur": 0.52, "Valeur": 0.18, "Année": 0.1,
+    fractions = {"Type": 0.11, "Service": 0.28, "Lieu": 0.23, "Horaires": 0.22,
+                 "Contact": 0.16, "Indicateur": 0.52, "Valeur": 0.18, "Année": 0.1,
                  "Source": 0.2}
     head = [Paragraph(pdf_text(c), s["cellb"]) for c in columns]
     body = [[Paragraph(pdf_text(v), s["cell"]) for v in row]
@@ -385,8 +406,8 @@ def build_pdf(sheet: Sheet) -> bytes:
     if not sheet.figures.empty:
         story.append(Paragraph("Chiffres des plans concernant le territoire", s["h2"]))
         story.append(_services_table(sheet.figures, s, width))
-    story.append(KeepTogether([Paragraph("Sources et millésimes", s["h2"]),
-                               *[Paragraph(pdf_text(t), s["small"]) for t in sheet.sources]]))
+    story.append(Paragraph("Sources et millésimes", s["h2"]))
+    story += [Paragraph(pdf_text(t), s["small"]) for t in sheet.sources]
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return buffer.getvalue()
 

@@ -198,7 +198,8 @@ def _quantity_rows(t: dict[str, object], d: dict[str, object], sources: str) -> 
              unit="places", decimals=2, source=f"{sources} ; {REFERENCE_SOURCE}",
              note=(f"non publié : {t['shelters']}" if hidden else t["shelters"])),
         _row("iscg_posts", "Postes ISCG couvrant le territoire", t["iscg"], d["iscg"],
-             unit="postes", decimals=1, source=sources,
+             unit="postes", decimals=0 if float(t["iscg"]).is_integer() and float(
+                 d["iscg"]).is_integer() else 1, source=sources,
              note=f"dont {t['iscg_own']:g} propre(s) au territoire" if t["iscg"] else ""),
     ]
 

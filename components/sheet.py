@@ -444,7 +444,7 @@ SOURCES = (
 )
 
 
-def _figure_rows(figures: pd.DataFrame) -> pd.DataFrame:
+def figure_rows(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Indicateur": figures["what"],
         "Valeur": [f"{number(v, 0 if float(v).is_integer() else 1)} {u}" if pd.notna(v) else u
@@ -481,7 +481,7 @@ def make_sheet(
         subtitle=f"{info['nature']} · {code} · {deps} · {number(communes)} communes · "
                  f"{number(population)} habitants (2023)",
         departement=dep_names.get(dep, dep), profile=profile, services=services,
-        figures=_figure_rows(figures), map_png=map_png, legend_png=legend_png(categories),
+        figures=figure_rows(figures), map_png=map_png, legend_png=legend_png(categories),
         sources=[f"Services et chiffres : {documents} (extraits des plans, non vérifiés sur "
                  "le terrain).", *SOURCES],
         notes=notes, edition=edition or dt.date.today(),

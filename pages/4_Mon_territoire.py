@@ -1,0 +1,23 @@
+"""Mon territoire: what an EPCI or arrondissement has, beside its département (?epci=, ?arr=)."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from components import data, page
+from components import territoryviews as territory
+
+notice = territory.territory_from_url()  # before the sidebar: may switch the département
+filters = page.setup("Mon territoire", with_categories=False)
+if notice:
+    st.warning(notice)
+key = territory.choose(filters.dep)
+territory.header(key, filters.dep)
+territory.download(key, filters.dep)
+
+with st.container(key="territoire"):
+    st_folium(data.sheet_map(key), key="territoire", returned_objects=[], height=520,
+              use_container_width=True)
+territory.map_legend(key)
+territory.indicators(key, filters.dep)
+territory.services(key)
+territory.plan_figures(key)

@@ -1,0 +1,133 @@
+"""Command line of the database: accounts, import, export, backup and restore.
+
+Examples (from the project root; ``DATABASE_URL`` chooses the database, default SQLite
+``var/carto-vif.sqlite3``)::
+
+    python -m store add-user --role gestionnaire marie.dupont   # password asked twice
+    CARTO_VIF_PASSWORD=... python -m store add-user --role professionnel cidff62
+    python -m store users
+    python -m store import fichier.xlsx --user marie.dupont     # preview, then save
+    python -m store export --format xlsx -o annuaire.xlsx
+    python -m store backup var/sauvegarde.sqlite3
+    python -m store restore var/sauvegarde.sqlite3
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+PASSWORD_ENV = "CARTO_VIF_PASSWORD"
+
+
+def _password() -> str:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass("Mot de passe : ")
+    if first != getpass.getpass("Mot de passe (encore) : "):
+        raise ValueError("Les deux mots de passe diffèrent")
+    return first
+
+
+def _add_user(engine, args) -> int:  # noqa: ANN001
+    from store import users
+
+    users.add_user(engine, args.name, args.role, _password())
+    print(f"Compte « {args.name} » ({args.role}) enregistré.")
+    return 0
+
+
+def _import(engine, args) -> int:  # noqa: ANN001
+    from store import imports
+
+    result = imports.preview(engine, args.file.name, args.file.read_bytes())
+    print(result.table().to_string(index=False) if result.rows else "")
+    for line in [*result.notes, *result.all_errors]:
+        print(line)
+    print(", ".join(f"{k} : {v}" for k, v in result.counts().items()))
+    if result.all_errors:
+        print("Import refusé : rien n'a été enregistré.")
+        return 1
+    if args.check or not result.ok:
+        return 0
+    imports.apply(engine, result, args.user)
+    print("Enregistré.")
+    return 0
+
+
+def _export(engine, args) -> int:  # noqa: ANN001
+    from components.exports import to_csv_bytes, to_xlsx_bytes
+    from store import exports, services
+
+    table = services.read_services(engine)
+    content = {"csv": to_csv_bytes, "xlsx": to_xlsx_bytes,
+               "json": exports.to_json_bytes}[args.format](table)
+    args.output.write_bytes(content)
+    print(f"{len(table)} services écrits dans {args.output}")
+    return 0
+
+
+def _backup(engine, args) -> int:  # noqa: ANN001
+    from store import backup
+
+    print(f"Sauvegarde écrite : {backup.backup(engine, args.target)}")
+    return 0
+
+
+def _restore(engine, args) -> int:  # noqa: ANN001
+    from store import backup
+
+    counts = backup.restore(engine, args.source)
+    print(f"Restauré : {counts['services']} services, {counts['history']} lignes d'historique")
+    return 0
+
+
+def _users(engine, _args) -> int:  # noqa: ANN001
+    from store import users
+
+    for name, role in users.list_users(engine):
+        print(f"{name}\t{role}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m store", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add-user", help="crée un compte (mot de passe demandé, ou "
+                         f"variable {PASSWORD_ENV})")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("professionnel", "gestionnaire"))
+    sub.add_parser("users", help="liste les comptes")
+    imp = sub.add_parser("import", help="importe un CSV/XLSX/JSON (aperçu puis enregistrement)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--user", default="ligne de commande")
+    imp.add_argument("--check", action="store_true", help="aperçu seulement")
+    exp = sub.add_parser("export", help="exporte tout l'annuaire")
+    exp.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    bak = sub.add_parser("backup", help="sauvegarde la base")
+    bak.add_argument("target", type=Path)
+    res = sub.add_parser("restore", help="restaure une sauvegarde (remplace tout)")
+    res.add_argument("source", type=Path)
+    args = parser.parse_args(argv)
+
+    from store import StoreError, make_engine
+
+    engine = make_engine()
+    handlers = {"add-user": _add_user, "users": _users, "import": _import, "export": _export,
+                "backup": _backup, "restore": _restore}
+    try:
+        return handlers[args.command](engine, args)
+    except (ValueError, StoreError) as err:
+        print(f"Erreur : {err}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

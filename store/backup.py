@@ -1,0 +1,124 @@
+"""Backup and restore of the listings and their history (R7).
+
+* SQLite: :func:`backup` uses SQLite's online backup API (``sqlite3.Connection.backup``),
+  which copies a consistent snapshot while other processes keep writing.
+* Any database: :func:`dump_json` writes a logical dump of the ``services`` and ``history``
+  tables read in one snapshot (``REPEATABLE READ`` on PostgreSQL). This is the backup of a
+  PostgreSQL database and the file the Gestion page offers for download (it holds no
+  account: password hashes never leave the database).
+
+:func:`restore` reads either kind of file and replaces both tables in one transaction, so
+the restored database has the same counts and checksums (:func:`store.services.checksums`)
+as the snapshot. Accounts are left as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from store.db import history_table, now, services_table, writing
+from store.services import StoreError
+
+FORMAT = "carto-vif-backup"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _rows(conn: sa.Connection, table: sa.Table, key: str) -> list[dict]:
+    return [dict(r) for r in conn.execute(sa.select(table).order_by(table.c[key])).mappings()]
+
+
+def dump(engine: sa.Engine) -> dict:
+    """Both tables as plain data, read in one consistent snapshot."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            conn.execution_options(readonly=True)
+        with conn.begin():
+            return {"format": FORMAT, "version": 1, "taken_at": now(),
+                    "services": _rows(conn, services_table, "id"),
+                    "history": _rows(conn, history_table, "hid")}
+
+
+def dump_json(engine: sa.Engine) -> bytes:
+    """The logical dump as UTF-8 JSON bytes."""
+    return json.dumps(dump(engine), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def backup(engine: sa.Engine, target: Path) -> Path:
+    """Write a backup of the database to ``target`` and return it.
+
+    SQLite: a database file made with the online backup API. PostgreSQL: the JSON dump.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if engine.dialect.name != "sqlite":
+        target.write_bytes(dump_json(engine))
+        return target
+    source = engine.raw_connection()
+    try:
+        destination = sqlite3.connect(target)
+        with destination:
+            source.driver_connection.backup(destination)
+        destination.close()
+    finally:
+        source.close()
+    return target
+
+
+def _load(data: bytes) -> dict:
+    if data.startswith(_SQLITE_MAGIC):
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".sqlite3") as handle:
+            handle.write(data)
+            handle.flush()
+            copy = sa.create_engine(f"sqlite:///{handle.name}")
+            try:
+                return dump(copy)
+            finally:
+                copy.dispose()
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise StoreError("Fichier de sauvegarde illisible : ni base SQLite ni JSON "
+                         f"de sauvegarde ({err.__class__.__name__})") from None
+    if not isinstance(content, dict) or content.get("format") != FORMAT:
+        raise StoreError("Ce fichier n'est pas une sauvegarde Carto-VIF "
+                         f"(champ « format » différent de « {FORMAT} »)")
+    return content
+
+
+def _check(rows: list, table: sa.Table, name: str) -> list[dict]:
+    expected = {c.name for c in table.columns}
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or set(row) != expected:
+            raise StoreError(f"Sauvegarde, table {name}, ligne {number} : colonnes inattendues")
+    return rows
+
+
+def restore(engine: sa.Engine, source: Path | bytes) -> dict[str, int]:
+    """Replace services and history by those of a backup, in one transaction.
+
+    Returns the number of rows restored per table. Raises :class:`StoreError` (French) for a
+    file that is not a Carto-VIF backup; then nothing changes.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    content = _load(data)
+    services = _check(content.get("services", []), services_table, "services")
+    history = _check(content.get("history", []), history_table, "history")
+    with writing(engine) as conn:
+        conn.execute(sa.delete(history_table))
+        conn.execute(sa.delete(services_table))
+        if services:
+            conn.execute(sa.insert(services_table), services)
+        if history:
+            conn.execute(sa.insert(history_table), history)
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('history', 'hid'), "
+                                 "COALESCE((SELECT MAX(hid) FROM history), 0) + 1, false)")
+    return {"services": len(services), "history": len(history)}

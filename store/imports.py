@@ -1,0 +1,364 @@
+"""Import a table into the database: map columns, check, geocode, preview, save all or nothing.
+
+The checks and the geocoding are those of :mod:`geo.importer` (``check_row``,
+``import_rows``: commune from its name or postcode, point from the host site, secret
+places without any locating field), plus :mod:`store.checks` for the fields the seed
+format does not have (INSEE code, coordinates, check date, confidentiality…).
+
+:func:`preview` writes nothing: it says, for every row, whether it is *nouveau*,
+*modifié* (which columns), *inchangé* or *en erreur* (French reason naming line, column
+and value). :func:`apply` saves the previewed rows in one transaction, and only when no
+row is in error: one problem anywhere and nothing is written. Rows of the database that
+the file does not mention are left as they are (an import never deletes).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+
+from geo import importer
+from geo.geocode import normalise
+from geo.schema import SECRET_CATEGORIES, SERVICE_COLUMNS
+from store import checks, columns
+from store.db import writing
+from store.reading import Upload, read_upload
+from store.services import StoreError, change, insert, raw_services
+
+STATES = ("nouveau", "modifié", "inchangé", "erreur")
+_SECRET_BLANK = ("place", "address", "postcode", "lat", "lon", "precision", "host_id", "phone",
+                 "notes")
+#: Placeholder territory that lets the importer accept a row already placed by the caller
+#: (INSEE code, postcode or catchment codes): its result is replaced just after.
+_PLACED = "national"
+
+
+@dataclass
+class Row:
+    """One previewed row: its state, the service to save and the French problems."""
+
+    line: int
+    state: str
+    service: dict = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    expected_version: int | None = None
+
+
+@dataclass
+class Preview:
+    """What an import would do; :attr:`ok` when it may be saved."""
+
+    name: str
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file and every row are free of errors and something would change."""
+        return not self.all_errors and any(r.state in ("nouveau", "modifié") for r in self.rows)
+
+    @property
+    def all_errors(self) -> list[str]:
+        """File-level errors, then the errors of each row."""
+        return self.errors + [e for r in self.rows for e in r.errors]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per state (French labels)."""
+        found = Counter(r.state for r in self.rows)
+        return {s: found.get(s, 0) for s in STATES}
+
+    def table(self) -> pd.DataFrame:
+        """One line per row: line, state, id, name, changed columns or problems (French)."""
+        return pd.DataFrame(
+            [{"Ligne": r.line, "État": r.state, "Identifiant": r.service.get("id", ""),
+              "Nom": r.service.get("name", ""),
+              "Détail": " ; ".join(r.errors) or ", ".join(r.changed)} for r in self.rows],
+            columns=["Ligne", "État", "Identifiant", "Nom", "Détail"])
+
+
+def _where(line: int, header: str, value: str) -> str:
+    return f"Ligne {line}, colonne « {header} » : « {value} »"
+
+
+class _Mapped:
+    """The rows of an upload with one value per field, and each field's header."""
+
+    def __init__(self, upload: Upload, mapping: dict[int, str]) -> None:
+        self.header = {f: upload.headers[p] for p, f in mapping.items()}
+        self.records = [
+            {**{f: str(values[f"\x00{p}"]) for p, f in mapping.items()}, "line": values["line"]}
+            for values in upload.rows.to_dict("records")]
+
+    def name(self, field_name: str) -> str:
+        return self.header.get(field_name, field_name)
+
+
+def _unquote(value: str) -> str:
+    """Undo the export's formula neutralisation: ``'=A1`` → ``=A1``."""
+    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@") else value
+
+
+def _check_fields(rec: dict, mapped: _Mapped, ref: importer.Reference) -> tuple[dict, list[str]]:
+    """Normalise and check the fields :func:`geo.importer.check_row` does not know."""
+    values = {f: _unquote(rec.get(f, "")) for f in columns.FIELDS} | {"line": rec["line"]}
+    problems, line = [], rec["line"]
+    known = frozenset(ref.communes.index)
+
+    def run(field_name: str, check) -> None:  # noqa: ANN001
+        if field_name in rec and values[field_name] != "":
+            value, problem = check(values[field_name])
+            if problem:
+                problems.append(f"{_where(line, mapped.name(field_name), values[field_name])} "
+                                f"{problem}")
+            values[field_name] = value
+
+    run("category", checks.category)
+    values["status"], problem = checks.status(values["status"])
+    if problem:
+        problems.append(f"{_where(line, mapped.name('status'), values['status'])} {problem}")
+    run("insee", lambda v: checks.insee(v, known))
+    run("postcode", checks.postcode)
+    run("confidentiality", checks.confidentiality)
+    run("remote", checks.boolean)
+    run("last_checked", checks.checked_on)
+    run("catchment", checks.catchment)
+    if re.fullmatch(r"\d", values["dep"]):
+        problems.append(f"{_where(line, mapped.name('dep'), values['dep'])} zéro initial "
+                        f"perdu ? (« 0{values['dep']} »)")
+    if values["source_line"] and not re.fullmatch(r"[1-9]\d*", values["source_line"]):
+        problems.append(f"{_where(line, mapped.name('source_line'), values['source_line'])} "
+                        "doit être un numéro de ligne (entier > 0)")
+    lat, lon, problem = checks.coordinates(values["lat"], values["lon"])
+    if problem:
+        problems.append(f"Ligne {line}, colonnes « {mapped.name('lat')} » et "
+                        f"« {mapped.name('lon')} » : « {values['lat']} ; {values['lon']} » "
+                        f"{problem}")
+    values["lat"], values["lon"] = lat, lon
+    for name in ("name", "operator", "place", "address", "notes", "schedule", "audience"):
+        if len(values[name]) > 2000:
+            problems.append(f"{_where(line, mapped.name(name), values[name][:30] + '…')} texte "
+                            "trop long (au plus 2 000 caractères)")
+    return values, problems
+
+
+def _commune_of(values: dict, mapped: _Mapped, ref: importer.Reference) -> str:
+    """Fill ``insee`` (and ``dep``) from the postcode or the commune; return a problem."""
+    if not values["insee"] and not values["commune"] and values["postcode"]:
+        found = ref.communes[ref.communes["postcodes"].str.split(";").map(
+            lambda codes: values["postcode"] in codes)]
+        if values["dep"]:
+            found = found[found["dep"] == values["dep"]]
+        if len(found) != 1:
+            return (f"{_where(values['line'], mapped.name('postcode'), values['postcode'])} "
+                    f"correspond à {len(found)} communes : indiquer la commune")
+        values["insee"] = str(found.index[0])
+    if not values["dep"] and values["insee"]:
+        values["dep"] = str(ref.communes.loc[values["insee"], "dep"])
+    if not values["dep"] and values["commune"]:
+        match = ref.geocoder.resolve(values["commune"], values["postcode"] or None, None)
+        values["dep"] = match.dep or ""
+    if not values["dep"] and values["catchment"].startswith("dep:"):
+        values["dep"] = values["catchment"].split(";")[0][4:]
+    if not values["dep"]:
+        return (f"{_where(values['line'], mapped.name('dep'), '')} département absent et "
+                "impossible à déduire de la commune")
+    if values["insee"] and str(ref.communes.loc[values["insee"], "dep"]) != values["dep"]:
+        return (f"{_where(values['line'], mapped.name('insee'), values['insee'])} commune hors "
+                f"du département {values['dep']}")
+    return ""
+
+
+def _seed_row(values: dict) -> dict:
+    """The row in the seed format, so that :func:`geo.importer.import_rows` can check it."""
+    placed = values["insee"] or (values["catchment"] and not values["commune"]
+                                 and not values["territory_served"])
+    return {**{c: values.get(c, "") for c in importer.INPUT_COLUMNS},
+            "dept_code": values["dep"], "dept_name": "", "year": values["source_year"],
+            "commune": "" if values["insee"] else values["commune"],
+            "territory_served": _PLACED if placed else values["territory_served"],
+            "source_line": str(values["line"]), "source_quote": "", "line": values["line"]}
+
+
+def _overlay(service: dict, values: dict, ref: importer.Reference) -> dict:
+    """Keep what the file says (id, point, confidentiality…) over what the import derived."""
+    given = {k: v for k, v in values.items() if k in SERVICE_COLUMNS and v != ""}
+    service = {**service, "source_line": values["source_line"],
+               "capacity": checks.capacity_text(values["capacity"])}
+    if values["insee"]:
+        point = ref.communes.loc[values["insee"]]
+        host = importer.find_host_site(values["place"], values["insee"], ref.france_services,
+                                       ref.communes)
+        service.update(insee=values["insee"], precision=host.precision if host else "commune",
+                       host_id=host.host_id if host else "",
+                       lat=f"{host.lat if host else point.geometry.y:.6f}",
+                       lon=f"{host.lon if host else point.geometry.x:.6f}")
+    if service["catchment"] == _PLACED and values["catchment"] != _PLACED:
+        service["catchment"] = ""
+    for key in ("id", "lat", "lon", "precision", "host_id", "catchment", "remote", "website",
+                "last_checked", "source_document", "confidentiality", "address", "postcode"):
+        if key in given:
+            service[key] = given[key]
+    if service["category"] in SECRET_CATEGORIES or service["confidentiality"] == "secret":
+        service.update(confidentiality="secret", **dict.fromkeys(_SECRET_BLANK, ""))
+    return service
+
+
+def _services_of(upload: Upload, mapping: dict, ref: importer.Reference) -> list[Row]:
+    mapped, rows, seeds = _Mapped(upload, mapping), {}, []
+    for rec in mapped.records:
+        values, problems = _check_fields(rec, mapped, ref)
+        problem = "" if problems else _commune_of(values, mapped, ref)
+        rows[rec["line"]] = Row(rec["line"], "erreur", {"name": values["name"]},
+                                errors=[*problems, *([problem] if problem else [])])
+        if not rows[rec["line"]].errors:
+            seeds.append((values, _seed_row(values)))
+    out, counters = importer.Outcome(), Counter()
+    if seeds:
+        frame = pd.DataFrame([s for _, s in seeds]).fillna("")
+        importer.import_rows(frame, ref, {}, out, counters)
+    for message in out.errors:
+        line = int(re.match(r"Ligne (\d+)", message).group(1))
+        for seed_name, field_name in (("dept_code", "dep"), ("territory_served",
+                                                              "territory_served")):
+            message = message.replace(f"« {seed_name} »", f"« {mapped.name(field_name)} »")
+        rows[line].errors.append(re.sub(r"« (\w+) »", lambda m: f"« {mapped.name(m.group(1))} »"
+                                        if m.group(1) in mapped.header else m.group(0), message))
+    by_line = {int(s["id"].rsplit("-L", 1)[1].split("-")[0]): s for s in out.services}
+    for values, _ in seeds:
+        row = rows[values["line"]]
+        if not row.errors and values["line"] in by_line:
+            row.service = _overlay(by_line[values["line"]], values, ref)
+        elif not row.errors:
+            row.errors.append(f"Ligne {values['line']} : chiffre territorial, pas un service "
+                              f"(catégorie « {values['category']} »)")
+    return list(rows.values())
+
+
+def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
+    """A file in the seed format goes through the importer unchanged (corrections included)."""
+    table = upload.rows.rename(columns={f"\x00{i}": h for i, h in enumerate(upload.headers)})
+    corrections, documents = importer._read_sources(importer.SOURCES)
+    table, errors, _ = importer.apply_corrections(table, corrections, upload.name)
+    out, counters, rows = importer.Outcome(errors=errors), Counter(), {}
+    importer.import_rows(table, ref, documents, out, counters)
+    replay = Counter()
+    for record in table.to_dict("records"):
+        row = rows[record["line"]] = Row(record["line"], "erreur", {"name": record["name"]})
+        if not importer.check_row(pd.Series(record), ref.dep_codes):
+            replay[(record["dept_code"], record["source_line"])] += 1
+            row.service = {"id": f"{record['dept_code']}-L{record['source_line']}-"
+                                 f"{replay[(record['dept_code'], record['source_line'])]}"}
+    found = {s["id"]: s for s in out.services}
+    for row in rows.values():
+        if row.service.get("id") in found:
+            row.service = found[row.service["id"]]
+        elif row.service.get("id") in {f["id"] for f in out.figures}:
+            row.state, row.service["name"] = "ignoré", row.service["id"]
+    for message in out.errors:
+        line = re.match(r"Ligne (\d+)", message)
+        target = rows[int(line.group(1))].errors if line and int(line.group(1)) in rows else None
+        (target if target is not None else upload.errors).append(message)
+    return [r for r in rows.values() if r.state != "ignoré"]
+
+
+def _match_existing(rows: list[Row], existing: pd.DataFrame) -> None:
+    """Give rows without id the id of the live service with the same dep, commune and name."""
+    live = existing[~existing["deleted"].astype(bool)]
+    keys = {}
+    for sid, dep, insee, name in zip(live["id"], live["dep"], live["insee"], live["name"],
+                                     strict=True):
+        keys.setdefault((dep, insee, normalise(name)), []).append(sid)
+    for row in rows:
+        s = row.service
+        if row.errors or s.get("id"):
+            continue
+        same = keys.get((s["dep"], s["insee"], normalise(s["name"])), [])
+        s["id"] = same[0] if len(same) == 1 else f"{s['dep']}-G{uuid.uuid4().hex[:8]}"
+
+
+def _compare(rows: list[Row], existing: pd.DataFrame) -> None:
+    stored = existing.set_index("id").to_dict("index")
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.errors:
+            continue
+        sid = row.service["id"]
+        if sid in seen:
+            row.errors.append(f"Ligne {row.line}, colonne « id » : « {sid} » identifiant en "
+                              f"double (déjà ligne {seen[sid]})")
+            continue
+        seen[sid] = row.line
+        row.service = {c: str(row.service.get(c, "")) for c in SERVICE_COLUMNS}
+        old = stored.get(sid)
+        if old is None:
+            row.state = "nouveau"
+            continue
+        row.expected_version = int(old["version"])
+        row.changed = [c for c in SERVICE_COLUMNS if str(old[c]) != row.service[c]]
+        if bool(old["deleted"]):
+            row.changed.append("deleted")
+        row.state = "modifié" if row.changed else "inchangé"
+
+
+def preview(engine: sa.Engine, name: str, raw: bytes,
+            ref: importer.Reference | None = None) -> Preview:
+    """Read, check and compare an uploaded file with the database; write nothing.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+    name : str
+        File name, quoted in messages.
+    raw : bytes
+        The file's content (CSV, XLSX or JSON export).
+    ref : geo.importer.Reference, optional
+        Territorial data (default: :meth:`geo.importer.Reference.load`).
+    """
+    upload = read_upload(name, raw)
+    result = Preview(name, errors=upload.errors, notes=upload.notes)
+    if upload.errors:
+        return result
+    ref = ref or importer.Reference.load()
+    if columns.is_seed_format(upload.headers):
+        result.notes.append("Format des extractions (geo.importer) reconnu.")
+        result.rows = _seed_services(upload, ref)
+    else:
+        mapping, errors, notes = columns.map_headers(upload.headers)
+        result.errors.extend(errors)
+        result.notes.extend(notes)
+        if errors:
+            return result
+        result.rows = _services_of(upload, mapping, ref)
+    existing = raw_services(engine, include_deleted=True)
+    _match_existing(result.rows, existing)
+    _compare(result.rows, existing)
+    return result
+
+
+def apply(engine: sa.Engine, result: Preview, user: str) -> dict[str, int]:
+    """Save the new and changed rows of a preview in one transaction; return the counts.
+
+    Raises :class:`store.services.StoreError` (nothing saved) when the preview has errors,
+    and :class:`store.services.ConflictError` when a row changed since the preview.
+    """
+    if result.all_errors:
+        raise StoreError(f"Import refusé : {len(result.all_errors)} erreur(s) ; rien n'a été "
+                         "enregistré. Corriger le fichier puis le recharger.")
+    with writing(engine) as conn:
+        for row in result.rows:
+            if row.state == "nouveau":
+                insert(conn, row.service, user)
+            elif row.state == "modifié":
+                values = {c: row.service[c] for c in row.changed if c != "deleted"}
+                if "deleted" in row.changed:
+                    values["deleted"] = "false"
+                change(conn, row.service["id"], values, row.expected_version, user,
+                       "restore" if "deleted" in row.changed else "update")
+    return result.counts()

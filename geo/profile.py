@@ -104,6 +104,8 @@ def area_figures(
     return {
         "population": int(own["population"].sum()),
         "communes": int(own["insee"].nunique()),
+        "unlocated": bool(len(own)) and bool(own["distance_km"].isna().all()
+                                             or (own["distance_km"] > max(THRESHOLDS_KM)).all()),
         "beyond": beyond,
         "counts": counts,
         "hours": float(permanences["hours_per_month"].sum()),
@@ -173,6 +175,8 @@ def territory_profile(
             territory["beyond"][km], departement["beyond"][km], unit="habitants",
             source=f"Distance à vol d'oiseau ; {POPULATION_VINTAGE}",
             shares=(_share(territory, km), _share(departement, km)),
+            note=("aucune permanence localisée à proximité : celles du plan n'ont pas de lieu "
+                  "précis" if territory.get("unlocated") else ""),
         ))
     for code, category in CATEGORIES.items():
         here, there = (int(f["counts"].get(code, 0)) for f in (territory, departement))
@@ -210,7 +214,7 @@ def _share(figures: dict[str, object], km: float) -> float:
 
 def _row(key: str, label: str, here: float, there: float, *, unit: str, source: str,
          reference: float = np.nan, decimals: int = 0, note: str = "",
-         shares: tuple[float, float] = (np.nan, np.nan)) -> dict[str, object]:
+         shares: tuple[float, float] = (np.nan, np.nan)) -> dict[str, object]:  # noqa: PLR0913
     return {"key": key, "indicateur": label, "territoire": float(here),
             "departement": float(there), "reference": reference, "unite": unit,
             "decimales": decimals, "part_territoire": shares[0], "part_departement": shares[1],

@@ -7,10 +7,10 @@ import pytest
 import streamlit as st
 
 from components.formatting import number
-from geo.schema import COMMUNES_FILE
+from geo.schema import COMMUNES_FILE, EPCI_FILE
 from test_pages import open_app
 
-pytestmark = pytest.mark.skipif(not COMMUNES_FILE.exists(), reason="data/processed not built yet")
+pytestmark = pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 PAGE = "pages/4_Mon_territoire.py"
 BOULONNAIS, FLANDRE_LYS = "246200729", "245900758"
 

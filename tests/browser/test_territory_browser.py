@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from browser_harness import assert_no_external_requests, map_frame, wait_until_idle
 
-from geo.schema import COMMUNES_FILE
+from geo.schema import COMMUNES_FILE, EPCI_FILE
 
-pytestmark = pytest.mark.skipif(not COMMUNES_FILE.exists(), reason="data/processed not built yet")
+pytestmark = pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 DESVRES_SAMER = "200018083"
 
 

@@ -16,7 +16,7 @@ from shapely import box
 from components import sheet
 from components.formatting import number
 from geo.profile import territory_profile
-from geo.schema import COMMUNES_FILE
+from geo.schema import COMMUNES_FILE, EPCI_FILE
 
 
 def pdf_pages_text(pdf: bytes) -> list[str]:
@@ -105,7 +105,7 @@ def test_secret_shelters_are_one_aggregated_row_without_their_commune():
     assert "Desvres" not in rows.to_string() and "Samer" not in rows.to_string()
 
 
-@pytest.mark.skipif(not COMMUNES_FILE.exists(), reason="data/processed not built yet")
+@pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 def test_the_real_sheet_of_a_small_epci_is_one_page_with_its_population():
     from components import data
 

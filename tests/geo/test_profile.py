@@ -14,7 +14,7 @@ from shapely import box
 
 from geo.coverage import service_communes
 from geo.profile import area_figures, figures_of_territory, services_near, territory_profile
-from geo.schema import COMMUNES_FILE, SERVICES_FILE, UNITS_FILE
+from geo.schema import COMMUNES_FILE, EPCI_FILE, SERVICES_FILE, UNITS_FILE
 
 # Four communes in a row, 10 km apart: EPCI A = 1, 2; EPCI B = 3, 4; one département.
 COMMUNES = pd.DataFrame({"insee": ["1", "2", "3", "4"], "dep": "62",
@@ -132,7 +132,7 @@ def test_services_near_refuses_degrees():
 
 # --------------------------------------------------------------------------- real data
 
-real = pytest.mark.skipif(not COMMUNES_FILE.exists(), reason="data/processed not built yet")
+real = pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 BOULONNAIS, ARRAS_ARR = "246200729", "621"
 
 

@@ -284,7 +284,7 @@ def _match_existing(rows: list[Row], existing: pd.DataFrame) -> None:
 
 
 def _compare(rows: list[Row], existing: pd.DataFrame) -> None:
-    stored = existing.set_index("id").to_dict("index")
+    stored = existing.set_index("id", drop=False).to_dict("index")
     seen: dict[str, int] = {}
     for row in rows:
         if row.errors:

@@ -81,7 +81,7 @@ def map_headers(headers: list[str]) -> tuple[dict[int, str], list[str], list[str
     >>> errors[0]
     'Ligne 1 : les colonnes 1 « Nom » et 4 « nom » désignent toutes deux « name »'
     >>> errors[1]
-    'Ligne 1 : colonne obligatoire absente : « Catégorie »'
+    'Ligne 1 : colonne obligatoire absente : « Catégorie » ; colonnes non reconnues : « Âge »'
     """
     mapping, errors, notes, seen = {}, [], [], {}
     for position, header in enumerate(headers):
@@ -98,11 +98,14 @@ def map_headers(headers: list[str]) -> tuple[dict[int, str], list[str], list[str
             seen[field] = position
             mapping[position] = field
     fields = set(mapping.values())
+    unknown = [h for p, h in enumerate(headers) if h and p not in mapping]
+    hint = (" ; colonnes non reconnues : " + ", ".join(f"« {h} »" for h in unknown[:10])
+            if unknown else "")
     if "name" not in fields:
-        errors.append("Ligne 1 : colonne obligatoire absente : « Nom » (nom du service)")
+        errors.append("Ligne 1 : colonne obligatoire absente : « Nom » (nom du service)" + hint)
     if not fields & set(PLACE_FIELDS):
         errors.append("Ligne 1 : aucune colonne de lieu : il faut « Commune », « Code INSEE », "
-                      "« Code postal » ou « Territoire desservi »")
+                      "« Code postal » ou « Territoire desservi »" + hint)
     if "category" not in fields:
-        errors.append("Ligne 1 : colonne obligatoire absente : « Catégorie »")
+        errors.append("Ligne 1 : colonne obligatoire absente : « Catégorie »" + hint)
     return mapping, errors, notes

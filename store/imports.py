@@ -163,7 +163,11 @@ def _commune_of(values: dict, mapped: _Mapped, ref: importer.Reference) -> str:
         values["dep"] = str(ref.communes.loc[values["insee"], "dep"])
     if not values["dep"] and values["commune"]:
         match = ref.geocoder.resolve(values["commune"], values["postcode"] or None, None)
-        values["dep"] = match.dep or ""
+        if not match.ok:
+            detail = f" : {', '.join(match.candidates)}" if match.candidates else ""
+            return (f"{_where(values['line'], mapped.name('commune'), values['commune'])} "
+                    f"{match.reason}{detail}")
+        values["dep"] = match.dep
     if not values["dep"] and values["catchment"].startswith("dep:"):
         values["dep"] = values["catchment"].split(";")[0][4:]
     if not values["dep"]:

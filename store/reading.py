@@ -50,6 +50,10 @@ def _mb(size: int) -> str:
 
 
 def _decode(upload: Upload, raw: bytes) -> str | None:
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        upload.errors.append(f"{upload.name} : fichier binaire ou illisible (octets nuls) ; "
+                             "enregistrer le tableau en CSV (UTF-8) ou en XLSX")
+        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif raw.startswith(b"\xef\xbb\xbf"):

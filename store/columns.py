@@ -98,7 +98,7 @@ def map_headers(headers: list[str]) -> tuple[dict[int, str], list[str], list[str
             seen[field] = position
             mapping[position] = field
     fields = set(mapping.values())
-    unknown = [h for p, h in enumerate(headers) if h and p not in mapping]
+    unknown = [h for h in headers if h and field_of(h) is None]
     hint = (" ; colonnes non reconnues : " + ", ".join(f"« {h} »" for h in unknown[:10])
             if unknown else "")
     if "name" not in fields:

@@ -114,6 +114,8 @@ def drop_small_rings(geometry: shapely.Geometry, min_area: float) -> shapely.Geo
     ('Polygon', 0, 10000.0)
     """
     parts = shapely.get_parts(geometry)
+    if len(parts) == 0:
+        raise ValueError(f"empty geometry: {geometry}")
     areas = shapely.area(shapely.polygons(shapely.get_exterior_ring(parts)))
     keep = parts[(areas >= min_area) | (areas == areas.max())]
     cleaned = [shapely.Polygon(p.exterior, [r for r in p.interiors
@@ -336,6 +338,12 @@ class Build:
         return pd.concat(frames).sort_index()
 
 
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Return the polygonal parts of a geometry as a (Multi)Polygon."""
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
 def _write(frame: pd.DataFrame, path: Path) -> Path:
     """Write a (Geo)DataFrame as zstd-compressed (Geo)Parquet, creating the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -440,8 +448,11 @@ def outlines(b: Build, communes: pd.DataFrame, key: str) -> gpd.GeoDataFrame:
     frames = []
     for part in b.coverage.values():
         keys = part["insee"].map(communes.set_index("insee")[key])
-        part = part[keys != ""].assign(key=keys)
-        shapes = part[["key", "geometry"]].dissolve("key", method="coverage").geometry
+        part = part.assign(key=keys)[keys != ""]
+        if part.empty:
+            continue
+        shapes = part.groupby("key")["geometry"].agg(
+            lambda s: _polygonal(shapely.coverage_union_all(s.to_numpy())))
         simple = shapely.coverage_simplify(shapes.to_numpy(), OUTLINE_TOLERANCE)
         simple = [drop_small_rings(g, MIN_AREA_M2) for g in simple]
         frames.append(gpd.GeoSeries(simple, index=shapes.index, crs=part.crs).to_crs(WGS84))
@@ -489,14 +500,16 @@ def step_france_services(b: Build) -> dict[str, int]:
     """Write ``france_services.parquet``: 2024 sites, INSEE codes re-coded to COG 2026."""
     fs = pd.read_csv(b.path("france-services", "liste-fs-20240801.csv"), dtype=str,
                      keep_default_na=False)
-    insee = cog.recode_to_current(fs["insee_com"], b.mouvements, set(b.current.index))
+    c = b.cog[b.cog["type"] == "commune-actuelle"].set_index("code")  # incl. COM (Saint-Martin)
+    unit = cog.recode_to_current(fs["insee_com"], b.mouvements, set(c.index) | set(b.arm.index))
+    insee = unit.map(b.arm["commune"]).fillna(unit)
     if insee.isna().any():
         raise ValueError(f"France services codes not current: {sorted(fs['insee_com'][insee.isna()])}")
     adresse = (fs["adresse"] + np.where(fs["complement_adresse"] != "", ", " + fs["complement_adresse"], ""))
     out = pd.DataFrame({
         "fs_id": fs["id_fs"], "nom": fs["lib_fs"], "adresse": adresse, "code_postal": fs["code_postal"],
-        "insee": insee, "commune": insee.map(b.current["nom"]),
-        "dep": insee.map(b.current["departement"]), "telephone": fs["telephone"],
+        "insee": insee, "unit": unit, "commune": insee.map(c["nom"]),
+        "dep": insee.map(c["departement"]), "telephone": fs["telephone"],
         "email": fs["mail"], "horaires": _hours(fs.replace("", None)), "type_fs": fs["type_fs"],
         "format_fs": fs["format_fs"], "insee_source": fs["insee_com"]})
     geometry = gpd.points_from_xy(fs["longitude"].astype(float), fs["latitude"].astype(float))

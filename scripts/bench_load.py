@@ -4,7 +4,7 @@ Usage (from the project root)::
 
     python scripts/bench_load.py [--raw ../shared/geodata/raw] [--runs 7]
 
-Processed = every ``data/processed/display/*.parquet`` + ``communes.parquet``;
+Processed = every ``data/processed/display/*.parquet`` + ``communes.parquet`` through the\n``geo.territories`` loaders;
 raw = the 96 ``communes-adminexpress2025-30m/*.geojson`` files. Budget: processed ≥ 10× faster.
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.schema import COMMUNES_FILE, DISPLAY  # noqa: E402
+from geo.territories import departement_codes, read_communes, read_display  # noqa: E402
 
 
 def timed(load: Callable[[], int], runs: int) -> tuple[float, float, int]:
@@ -38,8 +38,8 @@ def timed(load: Callable[[], int], runs: int) -> tuple[float, float, int]:
 
 def load_processed() -> int:
     """Read every display layer and the communes table; return the number of rows."""
-    layers = [gpd.read_parquet(p) for p in sorted(DISPLAY.glob("*.parquet"))]
-    return len(pd.concat(layers)) + len(gpd.read_parquet(COMMUNES_FILE))
+    layers = [read_display(dep) for dep in departement_codes()]
+    return len(pd.concat(layers)) + len(read_communes())
 
 
 def load_raw(folder: Path) -> Callable[[], int]:

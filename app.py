@@ -19,11 +19,11 @@ if counts.empty:
     )
 else:
     st.caption(home.listing_caption(data.listing_sources(filters.dep)))
-    st.dataframe(counts, hide_index=True, use_container_width=True)
+    st.dataframe(counts, hide_index=True, width="stretch")
 
 figures = data.figures_of_departement(filters.dep)
 if not figures.empty:
     st.markdown("#### Chiffres du plan départemental (sans lieu précis)")
-    st.dataframe(figures, hide_index=True, use_container_width=True)
+    st.dataframe(figures, hide_index=True, width="stretch")
 
 home.sources(data.sources())

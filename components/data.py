@@ -26,10 +26,14 @@ def communes() -> pd.DataFrame:
     return territories.read_communes()
 
 
-@st.cache_resource(show_spinner=False)
-def services() -> pd.DataFrame:
-    """All service listings as the public may see them (shared, read-only)."""
-    return listings.public_view(listings.read_services())
+def services(role: str = "public") -> pd.DataFrame:
+    """All live service listings, from the database, as ``role`` may see them (read-only).
+
+    Below gestionnaire, secret places are anonymous; the public (the default, so every
+    caller without a role) sees no place of "sur orientation" services either
+    (:func:`store.views.view_for_role`). Cached per database and role.
+    """
+    return _services(storage_url(), role if role in ROLES else "public")
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,19 +104,19 @@ def figures_of_departement(dep: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def listing_sources(dep: str) -> pd.DataFrame:
-    """The documents the département's listings come from, with their date."""
+    """The documents the département's listings come from, with their period and counts."""
     own = services()[services()["dep"] == dep]
-    table = own.groupby(["source_document", "source_year"]).size().reset_index(name="n")
-    return table.rename(
-        columns={"source_document": "Document", "source_year": "Période", "n": "Services"}
-    )
+    counts = own.groupby("source_document").size().rename("Services").reset_index()
+    docs = listings.read_documents()
+    table = counts.merge(docs[["source_document", "period"]], on="source_document", how="left")
+    return table.rename(columns={"source_document": "Document", "period": "Période"})
 
 
 # --------------------------------------------------------------------------- distances
 
 
 #: Commune attributes carried by every map unit.
-UNIT_ATTRIBUTES = ("insee", "arr", "arr_nom", "epci_siren", "epci_nom", "rural", "dens7")
+UNIT_ATTRIBUTES = ("insee", "arr", "arr_nom", "epci_siren", "epci_nom")
 #: Statuses that count as a service a woman can use today.
 ACTIVE_STATUSES = ("existing", "unknown")
 
@@ -623,3 +627,115 @@ def sheet_pdf(key: str, dep: str) -> bytes:
                                sheet_services(key), sheet_figures(key), png,
                                sorted(set(inside["category"]) | set(near["category"])))
     return sheet.build_pdf(content)
+
+
+# --- storage (données, gestion)
+# The listings live in a database (store/: SQLite by default, PostgreSQL with DATABASE_URL).
+# Everything below is keyed by the database URL and the role, never by a user name.
+
+from datetime import date  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+from streamlit.runtime.caching.cache_utils import CachedFunc  # noqa: E402
+
+from geo import importer  # noqa: E402
+from store import db as store_db  # noqa: E402
+from store import quality  # noqa: E402
+from store import services as store_services  # noqa: E402
+from store.views import ROLES, view_for_role  # noqa: E402
+
+
+def storage_url() -> str:
+    """The database URL in use (``DATABASE_URL``, else the SQLite file in ``var/``)."""
+    return store_db.database_url()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _engine(url: str) -> sa.Engine:
+    """The database engine (created and seeded from services.csv on first use), shared."""
+    return store_db.make_engine(url)
+
+
+def engine() -> sa.Engine:
+    """The engine of the database in use."""
+    return _engine(storage_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _services(url: str, role: str) -> pd.DataFrame:
+    """Live services of the database at ``url`` as ``role`` sees them (shared, read-only)."""
+    return view_for_role(store_services.read_services(_engine(url)), role)
+
+
+@st.cache_resource(show_spinner=False)
+def reference() -> importer.Reference:
+    """Territorial data of the import and of the edit form (geocoder, communes), shared."""
+    return importer.Reference.load()
+
+
+#: Cached functions that do not depend on the listings: kept when the listings change.
+_INDEPENDENT = {"communes", "figures", "departement_names", "sources", "territory_summary",
+                "units", "france_services", "display", "outlines", "commune_choices",
+                "territory_choices", "reference", "_engine"}
+
+
+def clear_listings_caches() -> None:
+    """Forget every cached result that depends on the listings (after a save or restore).
+
+    Every cached function of this module is cleared except those of ``_INDEPENDENT``, so a
+    function added later is cleared by default (stale data is worse than a recompute).
+    """
+    for name, value in list(globals().items()):
+        if name not in _INDEPENDENT and isinstance(value, CachedFunc):
+            value.clear()
+
+
+def _own(role: str, dep: str) -> pd.DataFrame:
+    table = services(role)
+    return table[table["dep"] == dep]
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def listing_quality(role: str, dep: str) -> dict[str, int]:
+    """Quality figures of the département's listings (missing schedule, phone…)."""
+    return quality.quality_figures(_own(role, dep))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def freshness_counts(role: str, dep: str) -> dict[str, int]:
+    """Services of the département per freshness class (French labels)."""
+    classes = quality.freshness(_own(role, dep)["last_checked"], date.today())
+    return {label: int((classes == code).sum()) for code, label in quality.FRESHNESS.items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def freshness_by_territory(role: str, dep: str, level: str) -> pd.DataFrame:
+    """Freshness of the département's services per arrondissement or EPCI."""
+    return quality.freshness_by_territory(_own(role, dep), communes(), level, date.today())
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def services_to_check(role: str, dep: str) -> pd.DataFrame:
+    """Services not checked for 6 months or never, oldest first (display table)."""
+    own = _own(role, dep)
+    months = quality.months_since(own["last_checked"], date.today())
+    table = pd.DataFrame({"Service": own["name"], "Structure": own["operator"],
+                          "Dernière vérification": own["last_checked"].replace("", "jamais"),
+                          "Mois": months, "État": quality.freshness(own["last_checked"],
+                                                                    date.today())})
+    table = table[table["État"] != "recent"].sort_values("Mois", ascending=False, na_position="first")
+    return table.assign(État=table["État"].map(quality.FRESHNESS)).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def quality_lists(role: str, dep: str) -> dict[str, pd.DataFrame]:
+    """Rows to fix: unread schedules, likely duplicates, points by precision."""
+    own = _own(role, dep)
+    unread = own[quality.unparsed_schedules(own) & (own["confidentiality"] != "secret")]
+    return {
+        "horaires": unread[["name", "schedule"]].rename(
+            columns={"name": "Service", "schedule": "Horaires tels qu'écrits"}),
+        "doublons": quality.likely_duplicates(own),
+        "précision": own.loc[own["lat"].notna(), "precision"].replace("", "non précisée")
+        .value_counts().rename_axis("Précision du point").reset_index(name="Services"),
+    }

@@ -40,15 +40,15 @@ def near_her(filters: Filters) -> None:
     found = data.near_her(filters.dep, choices[label])
     places = tables.near_places_table(found["places"], now())
     st.markdown("##### Lieux les plus proches, par type (distance à vol d'oiseau)")
-    st.dataframe(places, hide_index=True, use_container_width=True,
+    st.dataframe(places, hide_index=True, width="stretch",
                  column_config=CONTACT_COLUMNS)
     st.markdown("##### Services qui couvrent la commune sans lieu public")
     zones = tables.zone_services_table(found["zones"])
-    st.dataframe(zones, hide_index=True, use_container_width=True,
+    st.dataframe(zones, hide_index=True, width="stretch",
                  column_config=CONTACT_COLUMNS)
     st.markdown("##### À distance, toujours joignables")
     st.dataframe(tables.remote_table(found["remote"]), hide_index=True,
-                 use_container_width=True, column_config=CONTACT_COLUMNS)
+                 width="stretch", column_config=CONTACT_COLUMNS)
 
 
 def directory_filters(filters: Filters) -> DirectoryFilters:
@@ -72,7 +72,7 @@ def directory_table(filters: Filters, chosen: DirectoryFilters) -> pd.DataFrame:
     rows = data.filtered_directory(filters.dep, chosen)
     st.caption(chosen.describe(len(rows)))
     shown = tables.directory_table(rows, now())
-    st.dataframe(shown, hide_index=True, use_container_width=True,
+    st.dataframe(shown, hide_index=True, width="stretch",
                  column_config=CONTACT_COLUMNS)
     plain = tables.plain_contacts(shown)
     cols = st.columns(4)

@@ -41,7 +41,7 @@ def summary(filters: Filters, threshold: float) -> None:
 
 def downloadable(table: pd.DataFrame, name: str, key: str) -> None:
     """Show a table with CSV (Excel français) and XLSX downloads of exactly what is shown."""
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     cols = st.columns(2)
     cols[0].download_button("Télécharger (CSV)", exports.to_csv_bytes(table),
                             f"{name}.csv", "text/csv", key=f"{key}-csv")
@@ -74,7 +74,7 @@ def simulation(filters: Filters, threshold: float) -> None:
                             format_func=labels.get, key="what_if_sites")
     if chosen:
         st.dataframe(data.what_if(filters.dep, filters.categories, threshold, tuple(chosen)),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
 
 
 def suggestion_list(filters: Filters, threshold: float) -> None:
@@ -84,7 +84,7 @@ def suggestion_list(filters: Filters, threshold: float) -> None:
     if table.empty:
         st.info("Aucun site candidat ne rapproche d'habitants supplémentaires sous le seuil.")
         return
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(
         "Choix glouton (couverture maximale) : à chaque rang, le site (France services de "
         "2024 ou mairie) qui ramène le plus d'habitants sous le seuil, compte tenu des sites "

@@ -11,15 +11,16 @@ from components.formatting import number, percent
 def key_figures(summary: dict) -> None:
     """Draw the département's key figures as metrics."""
     cols = st.columns(4)
-    cols[0].metric("Communes (COG 2026)", number(summary["communes"]))
-    cols[1].metric("Habitants (population municipale 2023)", number(summary["population"]))
+    cols[0].metric("Communes", number(summary["communes"]), help="COG au 1er janvier 2026.")
+    cols[1].metric("Habitants", number(summary["population"]),
+                   help="Population municipale 2023 (INSEE), en vigueur au 1er janvier 2026.")
     cols[2].metric(
-        "Communes rurales (grille de densité)",
+        "Communes rurales",
         number(summary["rural_communes"]),
         help="Niveaux 5 à 7 de la grille communale de densité INSEE 2024, recodée COG 2026.",
     )
     cols[3].metric(
-        "Part de la population en commune rurale",
+        "Population rurale",
         percent(summary["rural_population"], summary["population"]),
     )
     st.caption(
@@ -33,10 +34,11 @@ def listing_caption(listing_sources: pd.DataFrame) -> str:
     if listing_sources.empty:
         return (
             "Services recensés ailleurs qui desservent ce département (lignes nationales, "
-            "structures voisines). Aucun recensement propre à ce département n'a été importé."
+            "structures voisines). Aucun recensement propre à ce département n'a été importé : "
+            "l'absence de données n'est pas l'absence de service."
         )
     docs = "; ".join(
-        f"{row.Document} ({row.Période})" for row in listing_sources.itertuples(index=False)
+        f"{row.Document} (période {row.Période}, {row.Services} services)" for row in listing_sources.itertuples(index=False)
     )
     return (
         f"Sources du recensement : {docs}. Ces documents ne nomment qu'une partie des lieux : "

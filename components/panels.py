@@ -77,7 +77,7 @@ def clicked_commune(filters: Filters, clicked: dict | None) -> None:
     if nearest.empty:
         st.info("Aucun service localisé dans cette zone.")
     else:
-        st.dataframe(nearest, hide_index=True, use_container_width=True)
+        st.dataframe(nearest, hide_index=True, width="stretch")
     shelters = data.shelter_places_label(row["insee"])
     if shelters:
         st.caption(f"Hébergement spécialisé dans la commune : {shelters} (lieu confidentiel).")
@@ -88,4 +88,4 @@ def table_or_notice(table: pd.DataFrame, notice: str) -> None:
     if table.empty:
         st.info(notice)
     else:
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 #: Where the quick exit goes; set ``CARTO_VIF_EXIT_URL`` to change it.
 EXIT_URL = os.environ.get("CARTO_VIF_EXIT_URL", "https://www.google.fr/")
@@ -46,4 +46,5 @@ _SCRIPT = """
 
 def quick_exit() -> None:
     """Add the quick-exit button and Escape shortcut to the page (once per browser tab)."""
-    components.html(_SCRIPT % {"url": json.dumps(EXIT_URL)}, height=0)
+    with st.container(key="quitter-rapidement", height=1, border=False):
+        st.iframe(_SCRIPT % {"url": json.dumps(EXIT_URL)}, height=1)

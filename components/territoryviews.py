@@ -99,7 +99,7 @@ def indicators(key: str, dep: str) -> None:
     st.markdown("#### Indicateurs")
     table = sheet.profile_text(data.sheet_profile(key, dep))
     table = table.rename(columns={"Département": data.departement_names().get(dep, dep)})
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     st.caption(sheet.SOURCES[2])
 
 
@@ -110,10 +110,10 @@ def services(key: str) -> None:
     panels.table_or_notice(lists["territoire"], "Aucun service recensé dans le territoire.")
     if not lists["proximite"].empty:
         st.markdown(f"À moins de {data.NEAR_KM:.0f} km, hors du territoire")
-        st.dataframe(lists["proximite"], hide_index=True, use_container_width=True)
+        st.dataframe(lists["proximite"], hide_index=True, width="stretch")
     if not lists["departement"].empty:
         with st.expander(f"{len(lists['departement'])} service(s) couvrant tout le département"):
-            st.dataframe(lists["departement"], hide_index=True, use_container_width=True)
+            st.dataframe(lists["departement"], hide_index=True, width="stretch")
 
 
 def plan_figures(key: str) -> None:
@@ -123,7 +123,7 @@ def plan_figures(key: str) -> None:
         st.caption("Les plans départementaux ne donnent aucun chiffre propre à ce territoire.")
         return
     st.markdown("#### Chiffres des plans concernant le territoire")
-    st.dataframe(sheet.figure_rows(figures), hide_index=True, use_container_width=True)
+    st.dataframe(sheet.figure_rows(figures), hide_index=True, width="stretch")
 
 
 def download(key: str, dep: str) -> None:

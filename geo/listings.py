@@ -155,3 +155,17 @@ def public_view(services: pd.DataFrame) -> pd.DataFrame:
             table.loc[on_referral, column] = ""
     table.loc[on_referral, ["lat", "lon"]] = float("nan")
     return table
+
+
+DOCUMENTS_FILE = Path(__file__).resolve().parents[1] / "data" / "sources" / "documents.csv"
+
+
+def read_documents(path: Path = DOCUMENTS_FILE) -> pd.DataFrame:
+    """Return the source documents of the listings: ``dep``, ``source_document``, ``period``.
+
+    Examples
+    --------
+    >>> read_documents().set_index("dep").loc["62", "period"]
+    '2024-2026'
+    """
+    return read_table(path, ["dep", "source_document", "period"])

@@ -19,6 +19,7 @@ NAVIGATION = (
     ("pages/3_Annuaire.py", "Annuaire"),
     ("pages/4_Mon_territoire.py", "Mon territoire"),
     ("pages/5_Donnees.py", "Données"),
+    ("pages/6_Gestion.py", "Gestion"),
 )
 
 

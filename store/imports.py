@@ -325,7 +325,23 @@ def preview(engine: sa.Engine, name: str, raw: bytes,
     ref : geo.importer.Reference, optional
         Territorial data (default: :meth:`geo.importer.Reference.load`).
     """
-    upload = read_upload(name, raw)
+    return preview_upload(engine, read_upload(name, raw), ref)
+
+
+def preview_records(engine: sa.Engine, records: list[dict],
+                    ref: importer.Reference | None = None) -> Preview:
+    """Like :func:`preview`, for rows typed in a form (field name → text), line 2 onwards."""
+    headers = list(dict.fromkeys(k for r in records for k in r))
+    rows = pd.DataFrame([[str(r.get(h, "")) for h in headers] + [n]
+                         for n, r in enumerate(records, start=2)],
+                        columns=[*[f"\x00{i}" for i in range(len(headers))], "line"], dtype=object)
+    return preview_upload(engine, Upload("formulaire", rows, headers), ref)
+
+
+def preview_upload(engine: sa.Engine, upload: Upload,
+                   ref: importer.Reference | None = None) -> Preview:
+    """Check and compare rows already read (:func:`store.reading.read_upload`)."""
+    name = upload.name
     result = Preview(name, errors=upload.errors, notes=upload.notes)
     if upload.errors:
         return result

@@ -192,6 +192,12 @@ def raw_services(engine: sa.Engine, include_deleted: bool = False) -> pd.DataFra
     return table.set_index("id", drop=False).loc[order.tolist()].reset_index(drop=True)
 
 
+def deleted_services(engine: sa.Engine) -> pd.DataFrame:
+    """Soft-deleted services (text, with ``version``, ``updated_at``, ``updated_by``)."""
+    table = raw_services(engine, include_deleted=True)
+    return table[table["deleted"].astype(bool)].reset_index(drop=True)
+
+
 def read_services(engine: sa.Engine) -> pd.DataFrame:
     """Live services, exactly like :func:`geo.listings.read_services` (columns, dtypes, order).
 

@@ -279,7 +279,11 @@ def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> p
         table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"})),
         table["distance_km"], threshold_km, by="classe",
     )
-    return pd.concat([total.rename(index={"total": "toutes"}), by_class])
+    summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
+    inside = table["insee"].isin(zone_services_catchment(dep, categories))
+    far = table["distance_km"].isna() | (table["distance_km"] > threshold_km)
+    summary["population_beyond_in_catchment"] = int(table.loc[far & inside, "population"].sum())
+    return summary
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -595,7 +599,21 @@ def sheet_map(key: str) -> folium.Map:
     """Map of a territory: units by distance to a permanence, its services and those near."""
     inside, near = sheet_points(key)
     return mapviews.territory_map(sheet_polygons(key), sheet_units(key), sheet_outline(key),
-                                  inside, near)
+                                  inside, near, sheet_classes(key))
+
+
+#: Above this distance, a unit inside the catchment of a permanence without a place is
+#: shown as "couverte, sans lieu précis" rather than as far away.
+SHEET_THRESHOLD_KM = 20.0
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sheet_classes(key: str) -> pd.Series:
+    """Special map classes of a territory's units (no located permanence, catchment only)."""
+    parts = [unit_classes(d, SHEET_CATEGORIES, SHEET_THRESHOLD_KM)
+             for d in sheet_territories()[key]["deps"]]
+    classes = pd.concat(parts)
+    return classes[classes.index.isin(sheet_units(key)["unit"])]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -620,8 +638,9 @@ def sheet_pdf(key: str, dep: str) -> bytes:
     """The printable A4 sheet of a territory (PDF bytes)."""
     info = sheet_territories()[key]
     inside, near = sheet_points(key)
+    distances = sheet_units(key).set_index("unit")["distance_km"]
     png = sheet.static_map_png(sheet_polygons(key),
-                               sheet_units(key).set_index("unit")["distance_km"],
+                               distances.mask(sheet_classes(key).reindex(distances.index).notna()),
                                sheet_outline(key), inside, near)
     content = sheet.make_sheet(info, dep, departement_names(), sheet_profile(key, dep),
                                sheet_services(key), sheet_figures(key), png,

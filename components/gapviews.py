@@ -32,6 +32,13 @@ def summary(filters: Filters, threshold: float) -> None:
         "services : plans départementaux (voir l'accueil). Rural = niveaux 5 à 7 de la grille "
         "communale de densité INSEE 2024."
     )
+    if total["population_beyond_in_catchment"]:
+        st.info(
+            f"Parmi eux, {number(total['population_beyond_in_catchment'])} habitants vivent "
+            "dans le territoire desservi d'un service des types choisis qui n'a pas de lieu "
+            "précis (permanences tenues « dans le réseau France services », services "
+            "départementaux…) : couverts, sans lieu précis (en bleu clair sur la carte)."
+        )
     if total["communes_no_service"]:
         st.warning(
             f"{number(total['communes_no_service'])} commune(s) sans aucun service localisé des "

@@ -132,6 +132,7 @@ def territory_map(
     outline: gpd.GeoSeries,
     inside: pd.DataFrame,
     near: pd.DataFrame,
+    classes: pd.Series | None = None,
 ) -> folium.Map:
     """Return the map of one territory ("Mon territoire"): its units by distance, its outline,
     its services and, in a second layer, the services just outside that its people use.
@@ -147,6 +148,7 @@ def territory_map(
     maps.choropleth_layer(
         shown, values, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
         "Distance à la permanence la plus proche", tooltip_fields=DISTANCE_TOOLTIP,
+        classes=classes,
     ).add_to(m)
     frame = gpd.GeoDataFrame({"nom": [""] * len(outline)}, geometry=outline.to_numpy(),
                              crs=outline.crs)

@@ -7,11 +7,10 @@ browser (tables, maps and widgets included), and a spy on ``components.data`` re
 which views of the listings each page asked for: a page never asks for more than the
 session's role, and the Gestion page stops before reading anything for a non-gestionnaire.
 
-AppTest note: ``runner.enforceSerializableSessionState`` is switched off while these tests
-run, because AppTest keeps its widget records (with the département selector's
-``format_func`` lambda) inside session state, which pickle refuses (the same error makes
-``tests/test_pages.py`` fail when state is preset). The app's own values stay plain
-strings: ``test_login_keeps_only_plain_strings_in_session_state`` pickles them.
+AppTest note: ``tests/conftest.py`` switches ``runner.enforceSerializableSessionState`` off
+for the test process (AppTest keeps an unpicklable record in session state). The app's own
+values stay plain strings: ``test_login_keeps_only_plain_strings_in_session_state`` pickles
+them.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from components import data
@@ -55,10 +53,8 @@ def database(tmp_path_factory):
     users.add_user(engine, "gest", "gestionnaire", PASSWORD)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
-        config.set_option("runner.enforceSerializableSessionState", False)
         data.clear_listings_caches()
         yield engine
-        config.set_option("runner.enforceSerializableSessionState", True)
     data.clear_listings_caches()
     engine.dispose()
 

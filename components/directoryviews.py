@@ -39,7 +39,8 @@ def near_her(filters: Filters) -> None:
         return
     found = data.near_her(filters.dep, choices[label])
     places = tables.near_places_table(found["places"], now())
-    st.markdown("##### Lieux les plus proches, par type (distance à vol d'oiseau)")
+    st.markdown("##### Lieux les plus proches, par type (distance à vol d'oiseau, "
+                f"{tables.NEAR_MAX_KM:.0f} km au plus)")
     st.dataframe(places, hide_index=True, width="stretch",
                  column_config=CONTACT_COLUMNS)
     st.markdown("##### Services qui couvrent la commune sans lieu public")

@@ -97,6 +97,9 @@ def what_if_table(result: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: Places farther than this are not proposed as "near" (straight line, km).
+NEAR_MAX_KM = 100.0
+
 KIND_LABELS = {"deleguee": "commune déléguée", "associee": "commune associée",
                "ancienne": "ancienne commune", "arrondissement": "arrondissement"}
 
@@ -140,21 +143,22 @@ def _next_sessions(schedules: pd.Series, now: dt.datetime) -> pd.Series:
     return schedules.fillna("").map(cache)
 
 
-def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int = 3
-                      ) -> pd.DataFrame:
-    """The nearest places, a few per type, in the schema's order of types."""
+def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int = 3,
+                      max_km: float = NEAR_MAX_KM) -> pd.DataFrame:
+    """The nearest places, a few per type within ``max_km``, in the schema's order of types."""
     order = {code: i for i, code in enumerate(CATEGORIES)}
-    top = ranked.groupby("category", sort=False).head(per_category)
+    near = ranked[ranked["distance_km"] <= max_km]
+    top = near.groupby("category", sort=False).head(per_category)
     top = top.assign(_o=top["category"].map(order)).sort_values(["_o", "distance_km"])
     return pd.DataFrame(
         {
             "Type": category_label(top["category"]),
             "Service": top["name"],
             "Distance (km)": top["distance_km"].round(1),
+            "Téléphone": phone_link(top["phone"]),
             "Prochaine séance": _next_sessions(top["schedule"], now),
             "Horaires (tels qu'écrits)": top["schedule"],
             "Lieu ou adresse": top["place"].where(top["place"] != "", top["address"]),
-            "Téléphone": phone_link(top["phone"]),
         }
     ).reset_index(drop=True)
 

@@ -9,6 +9,7 @@ never sees half a file, and a failed import leaves the previous file byte-identi
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -123,7 +124,55 @@ _SECRET_BLANKED = ("subcategory", "place", "address", "postcode", "phone", "webs
                    "host_id", "source_quote")
 
 
-def public_view(services: pd.DataFrame) -> pd.DataFrame:
+SECRET_TERMS_FILE = Path(__file__).resolve().parents[1] / "data" / "sources" / "secret_terms.csv"
+REDACTED = "[lieu confidentiel]"
+_TEXT_COLUMNS = ("name", "subcategory", "operator", "place", "address", "schedule", "audience",
+                 "notes")
+
+
+def read_secret_terms(path: Path = SECRET_TERMS_FILE) -> tuple[str, ...]:
+    """Names of secret places that must never be shown, even when another row mentions them.
+
+    Examples
+    --------
+    >>> "Blanqui" in read_secret_terms()
+    True
+    """
+    return tuple(t for t in read_table(path, ["term", "justification"])["term"] if t.strip())
+
+
+def redact_terms(services: pd.DataFrame, terms: tuple[str, ...]) -> pd.DataFrame:
+    """Replace every mention of a secret place in the text of other rows, and unlocate them.
+
+    A public row that names a secret place (a crèche *inside* a shelter, a permanence held
+    *at* a shelter) would reveal it: the name is replaced by ``[lieu confidentiel]`` and the
+    row becomes "sur orientation", so :func:`public_view` removes its place and point.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"name": ["Crèche du CHRS Blanqui", "CIDFF"], "place": ["x", "y"],
+    ...     "confidentiality": ["public", "public"], "lat": [1.0, 2.0], "lon": [1.0, 2.0]})
+    >>> redact_terms(s, ("blanqui",))[["name", "place", "confidentiality"]].values.tolist()
+    [['Crèche du CHRS [lieu confidentiel]', 'x', 'sur_orientation'], ['CIDFF', 'y', 'public']]
+    """
+    if not terms:
+        return services
+    pattern = "|".join(re.escape(t) for t in terms)
+    table = services.copy()
+    columns = [c for c in _TEXT_COLUMNS if c in table]
+    hit = pd.Series(False, index=table.index)
+    for column in columns:
+        text = table[column].fillna("").astype(str)
+        found = text.str.contains(pattern, case=False, regex=True)
+        table.loc[found, column] = text[found].str.replace(pattern, REDACTED, case=False,
+                                                           regex=True)
+        hit |= found
+    hit &= table["confidentiality"].ne("secret")
+    table.loc[hit, "confidentiality"] = "sur_orientation"
+    return table
+
+
+def public_view(services: pd.DataFrame, terms: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Return the listings as the public may see them: secret services made anonymous.
 
     A service given "sur orientation" (on referral) keeps its name and contact but loses
@@ -142,7 +191,7 @@ def public_view(services: pd.DataFrame) -> pd.DataFrame:
     >>> public_view(s)[["name", "place", "lat"]].values.tolist()
     [['Hébergement pour victimes (lieu confidentiel)', '', nan], ['CIDFF', 'mairie', 2.0]]
     """
-    table = services.copy()
+    table = redact_terms(services, read_secret_terms() if terms is None else terms)
     secret = table["confidentiality"].eq("secret")
     table.loc[secret, "name"] = SECRET_NAME
     for column in _SECRET_BLANKED:

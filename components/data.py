@@ -38,8 +38,9 @@ def services(role: str = "public") -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def figures() -> pd.DataFrame:
-    """All territorial figures (shared, read-only)."""
-    return listings.read_figures()
+    """All territorial figures, secret place names redacted (shared, read-only)."""
+    table = listings.read_figures()
+    return listings.redact_text(table, ("what", "territory_label"), listings.read_secret_terms())[0]
 
 
 @st.cache_data(show_spinner=False)

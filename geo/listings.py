@@ -155,21 +155,34 @@ def redact_terms(services: pd.DataFrame, terms: tuple[str, ...]) -> pd.DataFrame
     >>> redact_terms(s, ("blanqui",))[["name", "place", "confidentiality"]].values.tolist()
     [['Crèche du CHRS [lieu confidentiel]', 'x', 'sur_orientation'], ['CIDFF', 'y', 'public']]
     """
-    if not terms:
-        return services
-    pattern = "|".join(re.escape(t) for t in terms)
-    table = services.copy()
-    columns = [c for c in _TEXT_COLUMNS if c in table]
+    table, hit = redact_text(services, _TEXT_COLUMNS, terms)
+    table.loc[hit & table["confidentiality"].ne("secret"), "confidentiality"] = "sur_orientation"
+    return table
+
+
+def redact_text(
+    table: pd.DataFrame, columns: Iterable[str], terms: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Replace the secret ``terms`` (any case) in ``columns``; return the copy and rows hit.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"what": ["femmes accueillies – résidence Abrioux", "TGD"]})
+    >>> redact_text(f, ["what"], ("abrioux",))[0]["what"].tolist()
+    ['femmes accueillies – résidence [lieu confidentiel]', 'TGD']
+    """
+    table = table.copy()
     hit = pd.Series(False, index=table.index)
-    for column in columns:
+    if not terms:
+        return table, hit
+    pattern = "|".join(re.escape(t) for t in terms)
+    for column in (c for c in columns if c in table):
         text = table[column].fillna("").astype(str)
         found = text.str.contains(pattern, case=False, regex=True)
         table.loc[found, column] = text[found].str.replace(pattern, REDACTED, case=False,
                                                            regex=True)
         hit |= found
-    hit &= table["confidentiality"].ne("secret")
-    table.loc[hit, "confidentiality"] = "sur_orientation"
-    return table
+    return table, hit
 
 
 def public_view(services: pd.DataFrame, terms: tuple[str, ...] | None = None) -> pd.DataFrame:

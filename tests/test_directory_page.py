@@ -36,7 +36,7 @@ def test_a_former_commune_leads_to_its_current_commune():
 
 def test_no_secret_place_name_is_shown_in_the_nearby_lists():
     at = choose_commune(open_app(PAGE, query={"dep": "21"}), "Dijon (21000)")
-    shown = " ".join(" ".join(df.value.astype(str).to_numpy().ravel()) for df in at.dataframe)
+    shown = " ".join(" ".join(map(str, df.value.to_numpy().ravel())) for df in at.dataframe)
     assert "Blanqui" not in shown and "Abrioux" not in shown
 
 

@@ -273,17 +273,26 @@ def services_with_hours() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.DataFrame:
-    """Population and communes beyond the threshold: total, rural and urban."""
+    """Population beyond the threshold, and without any service (no place, no catchment).
+
+    Rows ``toutes``, ``rurales``, ``urbaines``; "uncovered" = beyond the threshold of every
+    located service *and* outside the territory served by any service without a place.
+    """
     table = unit_distances(dep, categories)
-    total = gaps.population_beyond(table, table["distance_km"], threshold_km)
-    by_class = gaps.population_beyond(
-        table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"})),
-        table["distance_km"], threshold_km, by="classe",
-    )
-    summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
     inside = table["insee"].isin(zone_services_catchment(dep, categories))
-    far = table["distance_km"].isna() | (table["distance_km"] > threshold_km)
-    summary["population_beyond_in_catchment"] = int(table.loc[far & inside, "population"].sum())
+    table = table.assign(
+        classe=table["rural"].map({True: "rurales", False: "urbaines"}),
+        uncovered_km=table["distance_km"].where(~inside, 0.0),
+    )
+    total = gaps.population_beyond(table, table["distance_km"], threshold_km)
+    by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe")
+    summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
+    uncovered = pd.concat([
+        gaps.population_beyond(table, table["uncovered_km"], threshold_km),
+        gaps.population_beyond(table, table["uncovered_km"], threshold_km, by="classe"),
+    ]).set_axis(summary.index)
+    summary["population_uncovered"] = uncovered["population_beyond"]
+    summary["communes_uncovered"] = uncovered["communes_beyond"]
     return summary
 
 
@@ -362,14 +371,19 @@ ACCESS_METHOD = (
 )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def beyond_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
-    """Map of the units beyond the threshold (shared, read-only)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def beyond_map_html(dep: str, categories: tuple[str, ...], threshold_km: float) -> str:
+    """Map of the units beyond the threshold, rendered once to a standalone HTML page.
+
+    A display-only map needs no round trip to Python: sending cached HTML costs a few
+    milliseconds per rerun, where ``st_folium`` renders the whole map again every time.
+    """
     table = unit_distances(dep, categories)
-    return mapviews.beyond_map(
+    m = mapviews.beyond_map(
         display(dep), table, unit_classes(dep, categories, threshold_km), threshold_km,
         outlines(dep),
     )
+    return m.get_root().render()
 
 
 # --------------------------------------------------------------------------- directory

@@ -16,34 +16,30 @@ def summary(filters: Filters, threshold: float) -> None:
     """Population and communes beyond the threshold, in total and by rural/urban class."""
     table = data.gap_summary(filters.dep, filters.categories, threshold)
     total = table.loc["toutes"]
-    cols = st.columns(4)
-    cols[0].metric(f"Habitants à plus de {threshold:.0f} km", number(total["population_beyond"]))
-    cols[1].metric("Part de la population", percent(total["population_beyond"],
-                                                    total["population"]))
-    cols[2].metric(f"Communes à plus de {threshold:.0f} km", number(total["communes_beyond"]))
     rural = table.loc["rurales"] if "rurales" in table.index else None
-    cols[3].metric("dont habitants de communes rurales",
-                   number(rural["population_beyond"] if rural is not None else 0))
+    cols = st.columns(4)
+    cols[0].metric(f"Habitants à plus de {threshold:.0f} km d'un lieu localisé",
+                   number(total["population_beyond"]),
+                   help=percent(total["population_beyond"], total["population"])
+                   + " de la population du département.")
+    cols[1].metric("dont couverts par un service sans lieu précis",
+                   number(total["population_beyond"] - total["population_uncovered"]))
+    cols[2].metric("Habitants sans aucun service connu des types choisis",
+                   number(total["population_uncovered"]),
+                   help=f"{number(total['communes_uncovered'])} commune(s) : au-delà du seuil "
+                   "et hors du territoire desservi par tout service sans lieu précis.")
+    cols[3].metric("dont en commune rurale",
+                   number(rural["population_uncovered"] if rural is not None else 0))
     st.caption(
-        f"Numérateur : habitants des communes dont le point de population est à plus de "
-        f"{threshold:.0f} km (à vol d'oiseau) du service le plus proche des types choisis. "
-        f"Dénominateur : {number(total['population'])} habitants, {number(total['communes'])} "
-        f"communes (Paris, Lyon, Marseille par arrondissement). {VINTAGE} ; recensement des "
-        "services : plans départementaux (voir l'accueil). Rural = niveaux 5 à 7 de la grille "
-        "communale de densité INSEE 2024."
+        f"Numérateurs : habitants des communes dont le point de population est à plus de "
+        f"{threshold:.0f} km (à vol d'oiseau) du lieu le plus proche des types choisis, y "
+        "compris hors du département ; puis, parmi eux, ceux qu'aucun service sans lieu précis "
+        f"ne couvre. Dénominateur : {number(total['population'])} habitants, "
+        f"{number(total['communes'])} communes (Paris, Lyon, Marseille par arrondissement). "
+        f"{VINTAGE} ; recensement des services : plans départementaux (voir l'accueil). "
+        "Rural = niveaux 5 à 7 de la grille communale de densité INSEE 2024. Services en "
+        "projet ou arrêtés exclus."
     )
-    if total["population_beyond_in_catchment"]:
-        st.info(
-            f"Parmi eux, {number(total['population_beyond_in_catchment'])} habitants vivent "
-            "dans le territoire desservi d'un service des types choisis qui n'a pas de lieu "
-            "précis (permanences tenues « dans le réseau France services », services "
-            "départementaux…) : couverts, sans lieu précis (en bleu clair sur la carte)."
-        )
-    if total["communes_no_service"]:
-        st.warning(
-            f"{number(total['communes_no_service'])} commune(s) sans aucun service localisé des "
-            "types choisis dans leur zone : elles sont comptées au-delà du seuil."
-        )
 
 
 def downloadable(table: pd.DataFrame, name: str, key: str) -> None:

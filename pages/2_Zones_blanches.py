@@ -1,7 +1,6 @@
 """Zones blanches: who lives far from the chosen services, where, and what would help."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import data, gapviews, mapviews, page, panels
 
@@ -11,13 +10,7 @@ panels.missing_locations(filters)
 gapviews.summary(filters, threshold)
 
 with st.container(key="zones-blanches"):
-    st_folium(
-        data.beyond_map(filters.dep, filters.categories, threshold),
-        key="zones-blanches",
-        returned_objects=[],
-        height=520,
-        use_container_width=True,
-    )
+    st.iframe(data.beyond_map_html(filters.dep, filters.categories, threshold), height=520)
 panels.legend(mapviews.beyond_legend(threshold))
 
 gapviews.territory_tables(filters, threshold)

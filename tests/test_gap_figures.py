@@ -1,0 +1,69 @@
+"""The pilot départements' gap figures, checked by an independent brute-force computation.
+
+The app finds the nearest service with KD-trees per zone (geo.gaps) over cached layers; here
+every distance from every unit to every located service is computed with plain numpy on
+coordinates projected with pyproj, straight from the committed files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Transformer
+
+from components import data
+from components.filters import DEFAULT_CATEGORIES
+from geo import territories
+from geo.listings import public_view, read_services
+
+PILOTS = ["03", "21", "59", "62"]
+TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+
+
+def brute_force_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
+    units = territories.read_units()
+    units = units[units["dep"] == dep]
+    services = public_view(read_services())
+    located = services[services["category"].isin(categories)
+                       & services["status"].isin(["existing", "unknown"])
+                       & services["lat"].notna()]
+    ux, uy = TO_L93.transform(units.geometry.x.to_numpy(), units.geometry.y.to_numpy())
+    sx, sy = TO_L93.transform(located["lon"].to_numpy(), located["lat"].to_numpy())
+    d = np.hypot(ux[:, None] - sx[None, :], uy[:, None] - sy[None, :]) / 1000
+    nearest = d.min(axis=1) if len(located) else np.full(len(units), np.nan)
+    return pd.DataFrame({"unit": units["unit"].to_numpy(), "population": units["population"],
+                         "distance_km": nearest})
+
+
+@pytest.mark.parametrize("dep", PILOTS)
+@pytest.mark.parametrize("threshold", [10.0, 20.0])
+def test_population_beyond_matches_a_brute_force_computation(dep, threshold):
+    expected = brute_force_distances(dep, DEFAULT_CATEGORIES)
+    beyond = expected["distance_km"].isna() | (expected["distance_km"] > threshold)
+    summary = data.gap_summary(dep, DEFAULT_CATEGORIES, threshold).loc["toutes"]
+    assert summary["population_beyond"] == int(expected.loc[beyond, "population"].sum())
+    assert summary["communes_beyond"] == int(beyond.sum())
+    assert summary["population"] == int(expected["population"].sum())
+
+
+@pytest.mark.parametrize("dep", PILOTS)
+def test_every_unit_distance_matches_to_the_metre(dep):
+    expected = brute_force_distances(dep, ("sante", "justice", "iscg"))
+    app = data.unit_distances(dep, ("sante", "justice", "iscg"))
+    merged = app.merge(expected, on="unit", suffixes=("", "_bf"))
+    assert len(merged) == len(expected)
+    assert np.allclose(merged["distance_km"], merged["distance_km_bf"], atol=0.01,
+                       equal_nan=True)
+
+
+def test_rural_and_urban_split_adds_up_to_the_total():
+    summary = data.gap_summary("03", DEFAULT_CATEGORIES, 15.0)
+    assert (summary.loc["rurales", "population"] + summary.loc["urbaines", "population"]
+            == summary.loc["toutes", "population"] == 333_298)
+
+
+def test_uncovered_population_never_exceeds_the_population_beyond():
+    for dep in PILOTS:
+        s = data.gap_summary(dep, DEFAULT_CATEGORIES, 15.0).loc["toutes"]
+        assert 0 <= s["population_uncovered"] <= s["population_beyond"]

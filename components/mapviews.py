@@ -37,6 +37,36 @@ def bounds_of(frame: gpd.GeoDataFrame) -> list[list[float]]:
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
+def _choropleth_base(
+    polygons: gpd.GeoDataFrame,
+    unit_table: pd.DataFrame,
+    bins: list[float],
+    colours: list[str],
+    name: str,
+    classes: pd.Series | None,
+) -> folium.Map:
+    """New map with the units coloured by ``distance_km`` in ``bins`` (special ``classes``)."""
+    shown = polygons[["unit", "geometry"]].merge(
+        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
+    )
+    values = unit_table.set_index("unit")["distance_km"]
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    maps.choropleth_layer(
+        shown, values, bins, colours, name, tooltip_fields=DISTANCE_TOOLTIP, classes=classes,
+    ).add_to(m)
+    return m
+
+
+def _add_outlines(m: folium.Map, outlines: dict[str, gpd.GeoDataFrame]) -> None:
+    for label, (frame, colour, show) in _outline_styles(outlines).items():
+        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
+
+
+def _add_points(m: folium.Map, points: pd.DataFrame, name: str, radius: int = 6) -> None:
+    if not points.empty:
+        maps.service_points_layer(points, name=name, radius=radius).add_to(m)
+
+
 def distance_map(
     polygons: gpd.GeoDataFrame,
     unit_table: pd.DataFrame,
@@ -51,19 +81,10 @@ def distance_map(
     ``population``, ``distance_km``, ``nearest_name``; ``classes`` (indexed by unit) holds
     special classes; ``points`` are the services to draw (never secret ones).
     """
-    shown = polygons[["unit", "geometry"]].merge(
-        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
-    )
-    values = unit_table.set_index("unit")["distance_km"]
-    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
-    maps.choropleth_layer(
-        shown, values, list(DISTANCE_BINS), list(DISTANCE_COLOURS), name,
-        tooltip_fields=DISTANCE_TOOLTIP, classes=classes,
-    ).add_to(m)
-    for label, (frame, colour, show) in _outline_styles(outlines).items():
-        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
-    if not points.empty:
-        maps.service_points_layer(points, name="Lieux des services").add_to(m)
+    m = _choropleth_base(polygons, unit_table, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
+                         name, classes)
+    _add_outlines(m, outlines)
+    _add_points(m, points, "Lieux des services")
     return maps.add_layer_control(m)
 
 
@@ -94,18 +115,10 @@ def beyond_map(
     outlines: dict[str, gpd.GeoDataFrame],
 ) -> folium.Map:
     """Return a map where the units beyond ``threshold_km`` are red, the others pale."""
-    shown = polygons[["unit", "geometry"]].merge(
-        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
-    )
-    values = unit_table.set_index("unit")["distance_km"]
-    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
-    maps.choropleth_layer(
-        shown, values, [0.0, threshold_km, math.inf], list(BEYOND_COLOURS),
-        f"Communes à plus de {threshold_km:.0f} km", tooltip_fields=DISTANCE_TOOLTIP,
-        classes=classes,
-    ).add_to(m)
-    for label, (frame, colour, show) in _outline_styles(outlines).items():
-        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
+    m = _choropleth_base(polygons, unit_table, [0.0, threshold_km, math.inf],
+                         list(BEYOND_COLOURS), f"Communes à plus de {threshold_km:.0f} km",
+                         classes)
+    _add_outlines(m, outlines)
     return maps.add_layer_control(m)
 
 
@@ -119,10 +132,8 @@ def points_map(
 ) -> folium.Map:
     """Return a map of service points over the département's outlines (no secret place)."""
     m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
-    for label, (frame, colour, show) in _outline_styles(outlines).items():
-        maps.outline_layer(frame, label, colour=colour, show=show).add_to(m)
-    if not points.empty:
-        maps.service_points_layer(points, name="Services de l'annuaire").add_to(m)
+    _add_outlines(m, outlines)
+    _add_points(m, points, "Services de l'annuaire")
     return maps.add_layer_control(m)
 
 
@@ -140,21 +151,11 @@ def territory_map(
     ``polygons`` are the territory's units (every département it touches), ``unit_table`` has
     ``distance_km`` to the nearest permanence; ``outline`` is the territory (EPSG:4326).
     """
-    shown = polygons[["unit", "geometry"]].merge(
-        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
-    )
-    values = unit_table.set_index("unit")["distance_km"]
-    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
-    maps.choropleth_layer(
-        shown, values, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
-        "Distance à la permanence la plus proche", tooltip_fields=DISTANCE_TOOLTIP,
-        classes=classes,
-    ).add_to(m)
+    m = _choropleth_base(polygons, unit_table, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
+                         "Distance à la permanence la plus proche", classes)
     frame = gpd.GeoDataFrame({"nom": [""] * len(outline)}, geometry=outline.to_numpy(),
                              crs=outline.crs)
     maps.outline_layer(frame, "Limite du territoire", weight=2.5, label_column=None).add_to(m)
-    if not inside.empty:
-        maps.service_points_layer(inside, name="Services du territoire").add_to(m)
-    if not near.empty:
-        maps.service_points_layer(near, name="Services à proximité (10 km)", radius=4).add_to(m)
+    _add_points(m, inside, "Services du territoire")
+    _add_points(m, near, "Services à proximité (10 km)", radius=4)
     return maps.add_layer_control(m)

@@ -74,10 +74,12 @@ def _form(row: dict | None, dep: str) -> dict | None:
             CONFIDENTIALITY.index(row.get("confidentiality") or "public"),
             key=f"f_conf_{suffix}", help="« secret » : hébergement, jamais localisé.")
         values["status"] = st.selectbox(
-            "Statut", list(STATUS_LABELS), list(STATUS_LABELS).index(row.get("status") or "existing"),
+            "Statut", list(STATUS_LABELS),
+            list(STATUS_LABELS).index(row.get("status") or "existing"),
             format_func=STATUS_LABELS.get, key=f"f_status_{suffix}")
-        checked = st.date_input("Dernière vérification", value=None, key=f"f_checked_{suffix}",
-                                format="DD/MM/YYYY", help=f"Actuelle : {row.get('last_checked') or 'jamais'}")
+        checked = st.date_input(
+            "Dernière vérification", value=None, key=f"f_checked_{suffix}", format="DD/MM/YYYY",
+            help=f"Actuelle : {row.get('last_checked') or 'jamais'}")
         values["remote"] = "true" if st.checkbox("À distance (ligne d'écoute, chat)",
                                                  row.get("remote") == "true",
                                                  key=f"f_remote_{suffix}") else "false"

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from geo import importer
 from geo.geocode import normalise
 from geo.schema import SECRET_CATEGORIES, SERVICE_COLUMNS
-from store import checks, columns
+from store import checks, columns, rowchecks
 from store.db import writing
 from store.reading import Upload, read_upload
 from store.services import StoreError, change, insert, raw_services
@@ -83,102 +83,6 @@ class Preview:
             columns=["Ligne", "État", "Identifiant", "Nom", "Détail"])
 
 
-def _where(line: int, header: str, value: str) -> str:
-    return f"Ligne {line}, colonne « {header} » : « {value} »"
-
-
-class _Mapped:
-    """The rows of an upload with one value per field, and each field's header."""
-
-    def __init__(self, upload: Upload, mapping: dict[int, str]) -> None:
-        self.header = {f: upload.headers[p] for p, f in mapping.items()}
-        self.records = [
-            {**{f: str(values[f"\x00{p}"]) for p, f in mapping.items()}, "line": values["line"]}
-            for values in upload.rows.to_dict("records")]
-
-    def name(self, field_name: str) -> str:
-        return self.header.get(field_name, field_name)
-
-
-def _unquote(value: str) -> str:
-    """Undo the export's formula neutralisation: ``'=A1`` → ``=A1``."""
-    return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@") else value
-
-
-def _check_fields(rec: dict, mapped: _Mapped, ref: importer.Reference) -> tuple[dict, list[str]]:
-    """Normalise and check the fields :func:`geo.importer.check_row` does not know."""
-    values = {f: _unquote(rec.get(f, "")) for f in columns.FIELDS} | {"line": rec["line"]}
-    problems, line = [], rec["line"]
-    known = frozenset(ref.communes.index)
-
-    def run(field_name: str, check) -> None:  # noqa: ANN001
-        if field_name in rec and values[field_name] != "":
-            value, problem = check(values[field_name])
-            if problem:
-                problems.append(f"{_where(line, mapped.name(field_name), values[field_name])} "
-                                f"{problem}")
-            values[field_name] = value
-
-    run("category", checks.category)
-    values["status"], problem = checks.status(values["status"])
-    if problem:
-        problems.append(f"{_where(line, mapped.name('status'), values['status'])} {problem}")
-    run("insee", lambda v: checks.insee(v, known))
-    run("postcode", checks.postcode)
-    run("confidentiality", checks.confidentiality)
-    run("remote", checks.boolean)
-    run("last_checked", checks.checked_on)
-    run("catchment", checks.catchment)
-    if re.fullmatch(r"\d", values["dep"]):
-        problems.append(f"{_where(line, mapped.name('dep'), values['dep'])} zéro initial "
-                        f"perdu ? (« 0{values['dep']} »)")
-    if values["source_line"] and not re.fullmatch(r"[1-9]\d*", values["source_line"]):
-        problems.append(f"{_where(line, mapped.name('source_line'), values['source_line'])} "
-                        "doit être un numéro de ligne (entier > 0)")
-    lat, lon, problem = checks.coordinates(values["lat"], values["lon"])
-    if problem:
-        problems.append(f"Ligne {line}, colonnes « {mapped.name('lat')} » et "
-                        f"« {mapped.name('lon')} » : « {values['lat']} ; {values['lon']} » "
-                        f"{problem}")
-    values["lat"], values["lon"] = lat, lon
-    for name in ("name", "operator", "place", "address", "notes", "schedule", "audience"):
-        if len(values[name]) > 2000:
-            problems.append(f"{_where(line, mapped.name(name), values[name][:30] + '…')} texte "
-                            "trop long (au plus 2 000 caractères)")
-    return values, problems
-
-
-def _commune_of(values: dict, mapped: _Mapped, ref: importer.Reference) -> str:
-    """Fill ``insee`` (and ``dep``) from the postcode or the commune; return a problem."""
-    if not values["insee"] and not values["commune"] and values["postcode"]:
-        found = ref.communes[ref.communes["postcodes"].str.split(";").map(
-            lambda codes: values["postcode"] in codes)]
-        if values["dep"]:
-            found = found[found["dep"] == values["dep"]]
-        if len(found) != 1:
-            return (f"{_where(values['line'], mapped.name('postcode'), values['postcode'])} "
-                    f"correspond à {len(found)} communes : indiquer la commune")
-        values["insee"] = str(found.index[0])
-    if not values["dep"] and values["insee"]:
-        values["dep"] = str(ref.communes.loc[values["insee"], "dep"])
-    if not values["dep"] and values["commune"]:
-        match = ref.geocoder.resolve(values["commune"], values["postcode"] or None, None)
-        if not match.ok:
-            detail = f" : {', '.join(match.candidates)}" if match.candidates else ""
-            return (f"{_where(values['line'], mapped.name('commune'), values['commune'])} "
-                    f"{match.reason}{detail}")
-        values["dep"] = match.dep
-    if not values["dep"] and values["catchment"].startswith("dep:"):
-        values["dep"] = values["catchment"].split(";")[0][4:]
-    if not values["dep"]:
-        return (f"{_where(values['line'], mapped.name('dep'), '')} département absent et "
-                "impossible à déduire de la commune")
-    if values["insee"] and str(ref.communes.loc[values["insee"], "dep"]) != values["dep"]:
-        return (f"{_where(values['line'], mapped.name('insee'), values['insee'])} commune hors "
-                f"du département {values['dep']}")
-    return ""
-
-
 def _seed_row(values: dict) -> dict:
     """The row in the seed format, so that :func:`geo.importer.import_rows` can check it."""
     placed = values["insee"] or (values["catchment"] and not values["commune"]
@@ -215,10 +119,10 @@ def _overlay(service: dict, values: dict, ref: importer.Reference) -> dict:
 
 
 def _services_of(upload: Upload, mapping: dict, ref: importer.Reference) -> list[Row]:
-    mapped, rows, seeds = _Mapped(upload, mapping), {}, []
+    mapped, rows, seeds = rowchecks.Mapped(upload, mapping), {}, []
     for rec in mapped.records:
-        values, problems = _check_fields(rec, mapped, ref)
-        problem = "" if problems else _commune_of(values, mapped, ref)
+        values, problems = rowchecks.check_fields(rec, mapped, ref)
+        problem = "" if problems else rowchecks.commune_of(values, mapped, ref)
         rows[rec["line"]] = Row(rec["line"], "erreur", {"name": values["name"]},
                                 errors=[*problems, *([problem] if problem else [])])
         if not rows[rec["line"]].errors:

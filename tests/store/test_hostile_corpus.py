@@ -67,9 +67,11 @@ def zip_bomb() -> bytes:
 
 def xml_bomb() -> bytes:
     """A real XLSX whose shared strings declare the "billion laughs" entities."""
+    def entity(i: int) -> str:
+        inner = f"&lol{i - 1};" if i > 1 else "&lol;"
+        return f'<!ENTITY lol{i} "{inner * 10}">'
     laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
-                        for i in range(1, 10))
+              + "".join(entity(i) for i in range(1, 10))
               + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               '<si><t>&lol9;</t></si></sst>')
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([GOOD])))
@@ -97,7 +99,8 @@ SCRIPT = "<img src=x onerror=alert(1)><script>alert(`x`)</script>\"'"
 REFUSED = [
     ("mojibake", "f.csv", with_cell("Commune", "HÃ©nin-Beaumont"), ["mal encodé", "HÃ©nin"]),
     ("bytes-neither-utf8-nor-cp1252", "f.csv",
-     csv_bytes([GOOD]) + b"Caf\x81;permanence;Vichy;03200;;;\r\n", ["ligne 3", "octets illisibles"]),
+     csv_bytes([GOOD]) + b"Caf\x81;permanence;Vichy;03200;;;\r\n",
+     ["ligne 3", "octets illisibles"]),
     ("empty", "f.csv", b"", ["fichier vide"]),
     ("blank-lines-only", "f.csv", b"\r\n\r\n  \r\n", ["fichier vide"]),
     ("bom-only", "f.csv", b"\xef\xbb\xbf", ["fichier vide"]),
@@ -143,7 +146,8 @@ REFUSED = [
                header=["Nom", "Catégorie", "Code INSEE"]), ["« 20004 »", "2A ou 2B"]),
     ("insee-unknown", "f.csv", with_columns({"Code INSEE": "99999"}),
      ["« Code INSEE »", "« 99999 »", "inconnu"]),
-    ("insee-outside-departement", "f.csv", with_columns({"Département": "62", "Code INSEE": "03310"}),
+    ("insee-outside-departement", "f.csv",
+     with_columns({"Département": "62", "Code INSEE": "03310"}),
      ["« Code INSEE »", "« 03310 »", "hors du département 62"]),
     ("departement-lost-zero", "f.csv", with_columns({"Département": "3"}),
      ["« Département »", "« 3 »", "« 03 »"]),
@@ -160,7 +164,8 @@ REFUSED = [
      ["« 32/13/2025 »", "n'est pas une date"]),
     ("swapped-coordinates", "f.csv", with_columns({"Latitude": "3,4266", "Longitude": "46,1277"}),
      ["« Latitude »", "« 3,4266 ; 46,1277 »", "inversées"]),
-    ("coordinates-outside-france", "f.csv", with_columns({"Latitude": "40.71", "Longitude": "-74.0"}),
+    ("coordinates-outside-france", "f.csv",
+     with_columns({"Latitude": "40.71", "Longitude": "-74.0"}),
      ["« 40.71 ; -74.0 »", "hors de France"]),
     ("half-coordinates", "f.csv", with_columns({"Latitude": "46.1", "Longitude": ""}),
      ["deux nombres"]),

@@ -105,7 +105,4 @@ def commune_of(values: dict, mapped: Mapped, ref: importer.Reference) -> str:
     if not values["dep"]:
         return (f"{where(values['line'], mapped.name('dep'), '')} département absent et "
                 "impossible à déduire de la commune")
-    if values["insee"] and str(ref.communes.loc[values["insee"], "dep"]) != values["dep"]:
-        return (f"{where(values['line'], mapped.name('insee'), values['insee'])} commune hors "
-                f"du département {values['dep']}")
     return ""

@@ -146,9 +146,7 @@ REFUSED = [
                header=["Nom", "Catégorie", "Code INSEE"]), ["« 20004 »", "2A ou 2B"]),
     ("insee-unknown", "f.csv", with_columns({"Code INSEE": "99999"}),
      ["« Code INSEE »", "« 99999 »", "inconnu"]),
-    ("insee-outside-departement", "f.csv",
-     with_columns({"Département": "62", "Code INSEE": "03310"}),
-     ["« Code INSEE »", "« 03310 »", "hors du département 62"]),
+    ("xlsx-header-only", "f.xlsx", xlsx_bytes([]), ["en-tête seul"]),
     ("departement-lost-zero", "f.csv", with_columns({"Département": "3"}),
      ["« Département »", "« 3 »", "« 03 »"]),
     ("duplicate-ids", "f.csv",
@@ -204,6 +202,9 @@ ACCEPTED = [
                                     header=["Nom", "Catégorie", "Code INSEE"]), "CIDFF Corse"),
     ("xlsx-formula-cell", "f.xlsx", xlsx_bytes([["=1+1", *GOOD[1:]]]), "=1+1"),
     ("decimal-comma-capacity", "f.csv", with_columns({"Capacité": "12,5"}), GOOD[0]),
+    # a service of one département's listing held in a neighbouring one, as the importer allows
+    ("insee-outside-the-listing-departement", "f.csv",
+     with_columns({"Département": "62", "Code INSEE": "03310"}), GOOD[0]),
 ]
 
 

@@ -142,3 +142,31 @@ def test_add_user_command_reads_the_password_from_the_environment(tmp_path, monk
     engine = make_engine()
     assert users.authenticate(engine, "cidff62", "un mot de passe long") == "professionnel"
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def real_ref():
+    from geo.importer import Reference
+    from geo.schema import PROCESSED
+
+    if not (PROCESSED / "commune_names.parquet").exists():
+        pytest.skip("data/processed absent: run `python -m geo prepare`")
+    return Reference.load()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_the_whole_listings_export_reimports_unchanged(sqlite_engine, real_ref, fmt):
+    table = services.read_services(sqlite_engine)
+    content = {"csv": to_csv_bytes, "xlsx": to_xlsx_bytes, "json": exports.to_json_bytes}[fmt]
+    result = imports.preview(sqlite_engine, f"annuaire.{fmt}", content(table), real_ref)
+    assert result.all_errors == []
+    assert result.counts()["inchangé"] == len(table) == 357
+
+
+def test_a_seed_extraction_reimports_unchanged(sqlite_engine, real_ref):
+    from geo.importer import SOURCES
+
+    seed = SOURCES / "seeds" / "03_allier.csv"
+    result = imports.preview(sqlite_engine, seed.name, seed.read_bytes(), real_ref)
+    assert result.all_errors == [] and set(result.counts()) >= {"inchangé"}
+    assert result.counts()["nouveau"] == result.counts()["modifié"] == 0

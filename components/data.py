@@ -7,6 +7,7 @@ département code and plain filter values. No function here takes a DataFrame ar
 
 from __future__ import annotations
 
+import copy
 import json
 
 import folium
@@ -216,9 +217,24 @@ def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> 
     return classes.set_axis(table["unit"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
-    """The coverage map of a département, built once per filter set (shared, read-only)."""
+    """A fresh copy of the département's coverage map, ready for ``st_folium``."""
+    return fresh(_coverage_map(dep, categories, threshold_km))
+
+
+def fresh(m: folium.Map) -> folium.Map:
+    """Deep copy of a cached map (about 13 ms for a département).
+
+    folium maps keep state when rendered (streamlit-folium renders at every rerun, and a
+    map rendered twice duplicates its header and layers and stops drawing), so a cached
+    map is never rendered itself: each run renders its own copy.
+    """
+    return copy.deepcopy(m)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
+    """The coverage map of a département, built once per filter set (never rendered)."""
     table = unit_distances(dep, categories)
     near = located_services(categories)
     bbox = display(dep).total_bounds
@@ -245,6 +261,7 @@ def commune_nearby(dep: str, unit: str) -> tuple[dict, pd.DataFrame]:
     """A unit's figures and its nearest located service of each category (display table)."""
     row = units()[units()["unit"] == unit].iloc[0]
     ranked = nearby.rank_services(row["x"], row["y"], row["zone"], located_services(LOCATABLE))
+    ranked = ranked[ranked["distance_km"] <= tables.NEAR_MAX_KM]
     return row.to_dict(), tables.nearest_table(nearby.nearest_by_category(ranked))
 
 
@@ -431,8 +448,13 @@ def filtered_directory(dep: str, chosen: DirectoryFilters) -> pd.DataFrame:
     return chosen.apply(directory(dep), ids)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
+    """A fresh copy of the directory's map twin, ready for ``st_folium``."""
+    return fresh(_directory_map(dep, chosen))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
     """Map twin of the filtered directory: its located services, over the outlines."""
     rows = filtered_directory(dep, chosen)
     return mapviews.points_map(display(dep), rows[rows["lat"].notna()], outlines(dep))
@@ -609,8 +631,13 @@ def sheet_polygons(key: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table[table["insee"].isin(insee)], crs=frames[0].crs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def sheet_map(key: str) -> folium.Map:
+    """A fresh copy of a territory's map, ready for ``st_folium``."""
+    return fresh(_sheet_map(key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _sheet_map(key: str) -> folium.Map:
     """Map of a territory: units by distance to a permanence, its services and those near."""
     inside, near = sheet_points(key)
     return mapviews.territory_map(sheet_polygons(key), sheet_units(key), sheet_outline(key),

@@ -91,22 +91,6 @@ class _IconPath(branca.element.MacroElement):
         self.path = path
 
 
-class StyledOnceGeoJson(folium.GeoJson):
-    """A GeoJson layer that computes its per-feature style mapping once, not at every render.
-
-    folium recomputes the style of every feature each time the map is rendered, and
-    streamlit-folium renders the map at every rerun of the page; the maps of this app are
-    built once and cached, so their styles never change after the first render.
-    """
-
-    def render(self, **kwargs: object) -> None:  # noqa: D102
-        if getattr(self, "_styled", False):
-            super(folium.GeoJson, self).render(**kwargs)  # skip GeoJson's style mapping
-            return
-        super().render(**kwargs)
-        self._styled = True
-
-
 def escape_text(value: object) -> str:
     """Return ``value`` as HTML-safe text: ``""`` when missing, ``& < > " ' ` `` escaped."""
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
@@ -223,7 +207,7 @@ def service_points_layer(
         subs = {"radius": int(radius), "colour": json.dumps(category.colour),
                 "code": re.sub(r"[^a-z0-9_]", "", code),
                 "label": json.dumps(escape_text(category.label))}
-        StyledOnceGeoJson(
+        folium.GeoJson(
             {"type": "FeatureCollection", "features": _point_features(rows)},
             name=escape_text(category.plural), control=False,
             point_to_layer=JsCode(_POINT_TO_LAYER % subs),
@@ -284,7 +268,7 @@ def _area_layer(
 ) -> folium.GeoJson:
     """Return a GeoJson of ``frame`` styled by ``style`` with an escaped field tooltip."""
     labels = json.dumps([escape_text(label) for label in fields])
-    return StyledOnceGeoJson(
+    return folium.GeoJson(
         _area_data(frame, fields, fmt), name=escape_text(name), show=show, style_function=style,
         on_each_feature=JsCode(_AREA_TOOLTIP % labels), **kwargs,
     )

@@ -53,15 +53,20 @@ def line(label: str, result: tuple[float, float], budget: str = "") -> None:
 
 def bench_rerun() -> None:
     streamlit_config.set_option("runner.enforceSerializableSessionState", False)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["dep"] = "62"
-    at.run()
-    at.switch_page("pages/1_Carte.py").run()
-    warm = timed(lambda: at.run())
-    rebuilt = timed(lambda: (data.coverage_map.clear(), at.run()))
-    line("P1 warm rerun of Carte (62), map cached", warm, "budget median <= 100 ms")
-    line("P1 same rerun, map rebuilt every time", rebuilt)
-    print(f"{'P1 ratio rebuilt / cached (median)':<58} {rebuilt[1] / warm[1]:.1f}x  budget >= 10x")
+    pages = (("pages/1_Carte.py", data._coverage_map),
+             ("pages/2_Zones_blanches.py", data.beyond_map_html))
+    for page, cached_map in pages:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["dep"] = "62"
+        at.run()
+        at.switch_page(page).run()
+        warm = timed(lambda: at.run())
+        rebuilt = timed(lambda: (cached_map.clear(), at.run()))
+        name = Path(page).stem
+        line(f"P1 warm rerun of {name} (62), map cached", warm, "budget median <= 100 ms")
+        line(f"P1 same rerun of {name}, map rebuilt every time", rebuilt)
+        print(f"{'P1 ratio rebuilt / cached (median), ' + name:<58} "
+              f"{rebuilt[1] / warm[1]:.1f}x  budget >= 10x")
 
 
 def bench_first_view() -> None:
@@ -69,7 +74,7 @@ def bench_first_view() -> None:
     for dep in PILOTS:
         def cold(dep=dep):
             st.cache_data.clear()
-            data.coverage_map.clear()
+            data._coverage_map.clear()
             data.coverage_map(dep, DEFAULT_CATEGORIES, 15.0)
         line(f"P2 first view of {dep}: distances + classes + map", timed(cold, 5),
              "budget <= 1.5 s")

@@ -32,10 +32,18 @@ _TEXT = {"name": "Nom *", "subcategory": "Description courte", "operator": "Stru
          "notes": "Notes"}
 
 
+def _forget_form() -> None:
+    """Drop the form's values and loaded version: the next display reads the database again."""
+    for key in [k for k in st.session_state if str(k).startswith("f_")]:
+        del st.session_state[key]
+    for key in ("edit_loaded", "edit_preview"):
+        st.session_state.pop(key, None)
+
+
 def _saved(message: str) -> None:
     data.clear_listings_caches()
-    for key in ("edit_loaded", "edit_preview", "import_preview"):
-        st.session_state.pop(key, None)
+    _forget_form()
+    st.session_state.pop("import_preview", None)
     st.session_state["gestion_message"] = message
 
 
@@ -125,6 +133,7 @@ def _save(result: imports.Preview, user: str, loaded: tuple | None) -> None:
         counts = imports.apply(data.engine(), result, user)
     except StoreError as err:
         st.error(str(err))
+        st.button("Recharger le service depuis la base", on_click=_forget_form, key="reload")
         return
     _saved(f"Enregistré : {counts['nouveau']} nouveau(x), {counts['modifié']} modifié(s).")
     st.rerun()

@@ -197,3 +197,18 @@ def test_an_edit_over_a_newer_save_is_refused_as_modified_meanwhile(database):
     at = at.button(key="edit_save").click().run()
     assert any("modifié entre-temps par collegue" in e.value for e in at.error)
     assert services.get(database, "62-GTEST2")["schedule"] == ""
+
+
+def test_after_a_conflict_reloading_shows_the_colleagues_values(database):
+    at = open_as("gestionnaire", "pages/6_Gestion.py", direct=True)
+    label = next(o for o in at.selectbox(key="edit_choice").options if "62-GTEST2" in o)
+    at.selectbox(key="edit_choice").set_value(label).run()
+    current = services.get(database, "62-GTEST2")
+    services.update(database, "62-GTEST2", {"audience": "femmes et enfants"},
+                    current["version"], "collegue")
+    at.text_input(key="f_website_62-GTEST2").set_value("https://exemple.fr")
+    at = next(b for b in at.button if b.label == "Vérifier et prévisualiser").click().run()
+    at = at.button(key="edit_save").click().run()
+    at = at.button(key="reload").click().run()
+    assert at.text_input(key="f_audience_62-GTEST2").value == "femmes et enfants"
+    assert at.text_input(key="f_website_62-GTEST2").value == ""

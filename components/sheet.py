@@ -188,6 +188,8 @@ def legend_png(categories: list[str], width_mm: float = 90, height_mm: float = 1
     labels = ["< 5 km", "5-10", "10-15", "15-20", "20-30", "> 30 km"]
     handles = [Patch(facecolor=c, edgecolor="#999999", label=t)
                for c, t in zip(DISTANCE_COLOURS, labels, strict=True)]
+    handles.append(Patch(facecolor="#bdbdbd", edgecolor="#999999",
+                         label="sans lieu localisé (service sans lieu précis)"))
     handles += [Line2D([], [], marker="o", linestyle="", markersize=4, label=CATEGORIES[c].label,
                        markerfacecolor=CATEGORIES[c].colour, markeredgecolor="white")
                 for c in categories]

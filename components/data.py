@@ -407,9 +407,10 @@ def beyond_map_html(dep: str, categories: tuple[str, ...], threshold_km: float) 
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def directory(dep: str) -> pd.DataFrame:
-    """Services concerning the département, with commune name, presence and hours."""
-    table = services_of_departement(dep)
+def directory(dep: str, role: str = "public") -> pd.DataFrame:
+    """Services concerning the département as ``role`` may see them, with commune name."""
+    codes = pd.Index(communes().loc[communes()["dep"] == dep, "insee"])
+    table = coverage.services_of_territory(services(role), communes(), codes)
     names = communes().set_index("insee")["nom"]
     return table.assign(
         commune=table["insee"].map(names).fillna(""),
@@ -440,12 +441,12 @@ def territory_service_ids(dep: str, level: str, code: str) -> pd.Index:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def filtered_directory(dep: str, chosen: DirectoryFilters) -> pd.DataFrame:
-    """The directory rows that pass the filters (frozen, hashable)."""
+def filtered_directory(dep: str, chosen: DirectoryFilters, role: str = "public") -> pd.DataFrame:
+    """The directory rows that pass the filters (frozen, hashable), as ``role`` may see them."""
     ids = None
     if chosen.territory is not None:
         ids = territory_service_ids(dep, chosen.territory[0], chosen.territory[1])
-    return chosen.apply(directory(dep), ids)
+    return chosen.apply(directory(dep, role), ids)
 
 
 def directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
@@ -471,11 +472,16 @@ def commune_choices(dep: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def near_her(dep: str, unit: str) -> dict[str, pd.DataFrame]:
-    """Everything a social worker needs for one commune: ranked places, zones, remote lines."""
+def near_her(dep: str, unit: str, role: str = "public") -> dict[str, pd.DataFrame]:
+    """Everything a social worker needs for one commune: ranked places, zones, remote lines.
+
+    Places are the public located services; the services without a public place come as
+    ``role`` may see them (a professional sees the place of "sur orientation" services).
+    """
     row = units()[units()["unit"] == unit].iloc[0]
     ranked = nearby.rank_services(row["x"], row["y"], row["zone"], located_services(LOCATABLE))
-    concerned = coverage.services_of_territory(services(), communes(), pd.Index([row["insee"]]))
+    concerned = coverage.services_of_territory(services(role), communes(),
+                                               pd.Index([row["insee"]]))
     return {
         "commune": pd.DataFrame([row]),
         "places": ranked,

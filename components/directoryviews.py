@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from components import data, exports, printview, tables
+from components import auth, data, exports, printview, tables
 from components.filters import Filters
 from geo.directory import AUDIENCES, DirectoryFilters
 from geo.schema import CATEGORIES, STATUS_LABELS
@@ -37,7 +37,7 @@ def near_her(filters: Filters) -> None:
         st.caption("Les communes déléguées et les anciennes communes mènent à leur commune "
                    "actuelle. La recherche n'est jamais écrite dans l'adresse de la page.")
         return
-    found = data.near_her(filters.dep, choices[label])
+    found = data.near_her(filters.dep, choices[label], auth.current_role())
     places = tables.near_places_table(found["places"], now())
     st.markdown("##### Lieux les plus proches, par type (distance à vol d'oiseau, "
                 f"{tables.NEAR_MAX_KM:.0f} km au plus)")
@@ -70,7 +70,7 @@ def directory_filters(filters: Filters) -> DirectoryFilters:
 
 def directory_table(filters: Filters, chosen: DirectoryFilters) -> pd.DataFrame:
     """Show the filtered directory with its sentence and exports; return the shown table."""
-    rows = data.filtered_directory(filters.dep, chosen)
+    rows = data.filtered_directory(filters.dep, chosen, auth.current_role())
     st.caption(chosen.describe(len(rows)))
     shown = tables.directory_table(rows, now())
     st.dataframe(shown, hide_index=True, width="stretch",

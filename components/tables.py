@@ -172,6 +172,7 @@ def zone_services_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Opérateur (contact)": rows["operator"],
             "Territoire desservi": rows["presence"].map(
                 {"zone": "territoire (sans lieu précis)", "commune": "la commune (lieu confidentiel)"}),
+            "Lieu": rows["place"].fillna(""),
             "Horaires (tels qu'écrits)": rows["schedule"],
             "Téléphone": phone_link(rows["phone"]),
         }

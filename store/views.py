@@ -60,6 +60,6 @@ def view_for_role(services: pd.DataFrame, role: str | None) -> pd.DataFrame:
         return services.copy()
     if rank(role) >= rank("professionnel"):
         secret = services["confidentiality"].eq("secret")
-        return pd.concat([listings.public_view(services[secret]), services[~secret]]).loc[
-            services.index]
+        others = listings.redact_terms(services[~secret], listings.read_secret_terms())
+        return pd.concat([listings.public_view(services[secret]), others]).loc[services.index]
     return listings.public_view(services)

@@ -53,3 +53,13 @@ def test_the_directory_sentence_counts_what_the_table_shows():
     sentence = next(c.value for c in at.caption if "correspond" in c.value)
     assert sentence.startswith(f"{len(table)} service")
     assert all("cidff" in f"{n} {o}".lower() for n, o in zip(table["Service"], table["Opérateur"]))
+
+
+def test_a_professional_sees_the_place_of_a_service_given_on_referral():
+    from components.auth import ROLE_KEY
+
+    public = choose_commune(open_app(PAGE, query={"dep": "21"}), "Dijon (21000)")
+    pro = choose_commune(open_app(PAGE, query={"dep": "21"}, **{ROLE_KEY: "professionnel"}),
+                         "Dijon (21000)")
+    assert "CHRS Sadi Carnot" not in public.dataframe[1].value["Lieu"].tolist()
+    assert "CHRS Sadi Carnot" in pro.dataframe[1].value["Lieu"].tolist()

@@ -94,7 +94,10 @@ def vintage(source: str) -> str:
         return "COG 2026"
     if source.startswith(("Population", "Distance")):
         return "INSEE 2023" + (" ; plan" if source.startswith("Distance") else "")
-    return ("plan " + ", ".join(dict.fromkeys(periods))) if periods else ""
+    periods = list(dict.fromkeys(periods))
+    if len(periods) > 1:
+        return "plans (voir sources)"
+    return f"plan {periods[0]}" if periods else ""
 
 
 def profile_text(profile: pd.DataFrame) -> pd.DataFrame:
@@ -426,23 +429,17 @@ def _footer(canvas: object, doc: object) -> None:
 
 
 SOURCES = (
-    "Population : INSEE, populations légales 2023 (population municipale), en vigueur au "
-    "1er janvier 2026. Communes et arrondissements : Code officiel géographique 2026. EPCI : "
-    "DGCL, composition des EPCI à fiscalité propre au 1er janvier 2025.",
     "Distances à vol d'oiseau depuis le point de population de chaque commune (mairie, ou point "
-    "intérieur), jusqu'à la permanence la plus proche, y compris hors du territoire ; services "
-    "en projet ou arrêtés exclus.",
-    "Règles de comptage : un service concerne le territoire s'il y est tenu ou si son secteur "
-    "le recoupe ; heures de permanence et places d'hébergement ne sont attribuées au territoire "
-    "que si le service ne dessert que lui. Référence hébergement : Conseil de l'Europe, une "
-    "place familiale spécialisée pour 10 000 habitants. Les lieux d'hébergement sont "
-    "confidentiels : seuls des totaux sont publiés (moins de 3 : non publiés).",
-    "Sources : IGN – ADMIN EXPRESS (éd. 2025) ; Etalab / data.gouv.fr – Contours "
-    "administratifs ; INSEE – Code officiel géographique 2026 et populations légales 2023 ; "
-    "INSEE – grille communale de densité 2024 ; DGCL – composition des EPCI à fiscalité propre "
-    "au 1er janvier 2025 ; La Poste – base officielle des codes postaux ; DILA – Annuaire de "
-    "l'administration (service-public.fr) ; ANCT – liste des structures France services (août "
-    "2024). Licence Ouverte 2.0.",
+    "intérieur) jusqu'à la permanence la plus proche, y compris hors du territoire ; services "
+    "en projet ou arrêtés exclus. Un service concerne le territoire s'il y est tenu ou si son "
+    "secteur le recoupe ; heures et places ne lui sont attribuées que si le service ne dessert "
+    "que lui. Référence : une place familiale spécialisée pour 10 000 habitants (Conseil de "
+    "l'Europe). Lieux d'hébergement confidentiels : totaux seulement (moins de 3 : non publiés).",
+    "Sources : INSEE – populations légales 2023 (en vigueur au 1er janvier 2026), Code officiel "
+    "géographique 2026, grille communale de densité 2024 ; DGCL – EPCI au 1er janvier 2025 ; "
+    "IGN – ADMIN EXPRESS (éd. 2025) ; Etalab – Contours administratifs ; La Poste – codes "
+    "postaux ; DILA – Annuaire de l'administration ; ANCT – France services (août 2024). "
+    "Licence Ouverte 2.0.",
 )
 
 

@@ -806,3 +806,11 @@ def quality_lists(role: str, dep: str) -> dict[str, pd.DataFrame]:
         "précision": own.loc[own["lat"].notna(), "precision"].replace("", "non précisée")
         .value_counts().rename_axis("Précision du point").reset_index(name="Services"),
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def freshness_map_html(role: str, dep: str) -> str:
+    """Map of the département's arrondissements by share of services not checked for a year."""
+    arr = territories.read_arrondissements()
+    share = quality.stale_share_by_arrondissement(_own(role, dep), communes(), date.today())
+    return mapviews.freshness_map(arr[arr["dep"] == dep], share).get_root().render()

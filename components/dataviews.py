@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data
+from components import data, mapviews, panels
 
 LEVELS = {"arr": "Arrondissement", "epci_siren": "EPCI"}
 
@@ -35,6 +35,11 @@ def by_territory(role: str, dep: str) -> None:
                      key="data_level")
     st.dataframe(data.freshness_by_territory(role, dep, level), hide_index=True,
                  width="stretch")
+    with st.container(key="fraicheur-carte"):
+        st.iframe(data.freshness_map_html(role, dep), height=420)
+    panels.legend(mapviews.freshness_legend())
+    st.caption("Part des services de chaque arrondissement (placés par leur commune) qui n'ont "
+               "pas été vérifiés depuis 12 mois ou jamais.")
 
 
 def _highlight(row: pd.Series) -> list[str]:

@@ -159,3 +159,25 @@ def territory_map(
     _add_points(m, inside, "Services du territoire")
     _add_points(m, near, "Services à proximité (10 km)", radius=4)
     return maps.add_layer_control(m)
+
+
+FRESHNESS_BINS = (0.0, 25.0, 50.0, 75.0, 100.0)
+FRESHNESS_COLOURS = ("#1a9850", "#a6d96a", "#fdae61", "#d73027")
+
+
+def freshness_map(arrondissements: gpd.GeoDataFrame, stale_share: pd.Series) -> folium.Map:
+    """Arrondissements coloured by the share of their services not checked for 12 months."""
+    polygons = arrondissements.rename(columns={"code": "unit"})[["unit", "nom", "geometry"]]
+    m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
+    maps.choropleth_layer(
+        polygons, stale_share, list(FRESHNESS_BINS), list(FRESHNESS_COLOURS),
+        "Services non vérifiés depuis 12 mois",
+        tooltip_fields={"Arrondissement": "nom", "Non vérifiés depuis 12 mois (%)": "value"},
+    ).add_to(m)
+    return m
+
+
+def freshness_legend() -> list[tuple[str, str]]:
+    """Legend of :func:`freshness_map`."""
+    return maps.bins_legend(list(FRESHNESS_BINS), list(FRESHNESS_COLOURS), unit="%",
+                            special_classes=None) + [("aucun service localisé", "#ffffff")]

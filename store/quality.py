@@ -120,3 +120,24 @@ def freshness_by_territory(services: pd.DataFrame, communes: pd.DataFrame, level
     table = table.rename(columns=FRESHNESS)
     table.insert(0, "services", table.sum(axis=1))
     return table.rename_axis("territoire").reset_index().sort_values("territoire")
+
+
+def stale_share_by_arrondissement(services: pd.DataFrame, communes: pd.DataFrame,
+                                  today: date) -> pd.Series:
+    """Percentage of each arrondissement's services not checked for 12 months (or never).
+
+    Services are placed by their commune (``insee``); those without a commune are left out.
+    Indexed by arrondissement code; an arrondissement without any service is absent.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"insee": ["1", "1", "2", ""],
+    ...                   "last_checked": ["2026-11-01", "", "2020-01-01", ""]})
+    >>> c = pd.DataFrame({"insee": ["1", "2"], "arr": ["A", "B"]})
+    >>> stale_share_by_arrondissement(s, c, date(2026, 12, 1)).to_dict()
+    {'A': 50.0, 'B': 100.0}
+    """
+    arr_of = communes.drop_duplicates("insee").set_index("insee")["arr"]
+    stale = freshness(services["last_checked"].fillna(""), today).isin(["old", "never"])
+    table = pd.DataFrame({"arr": services["insee"].map(arr_of), "stale": stale}).dropna()
+    return table.groupby("arr")["stale"].mean() * 100

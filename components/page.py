@@ -23,6 +23,12 @@ NAVIGATION = (
 )
 
 
+PRIVACY_NOTE = (
+    "Sur un ordinateur partagé, naviguez en privé (Ctrl+Maj+N ou Ctrl+Maj+P) : rien ne restera "
+    "dans l'historique. « Quitter rapidement » ou la touche Échap quittent le site."
+)
+
+
 def _navigation() -> None:
     for path, label in NAVIGATION:
         if (ROOT / path).exists():
@@ -35,5 +41,6 @@ def setup(title: str, with_categories: bool = True) -> filters.Filters:
     safety.quick_exit()
     _navigation()
     chosen = filters.sidebar(with_categories=with_categories)
+    st.sidebar.caption(PRIVACY_NOTE)
     st.title(title)
     return chosen

@@ -18,7 +18,3 @@ with listing:
                       returned_objects=[], height=500, use_container_width=True)
         st.caption("Seuls les services tenus en un lieu public sont sur la carte ; "
                    "l'hébergement n'est jamais localisé.")
-st.caption(
-    "Navigation privée conseillée sur un ordinateur partagé (Ctrl+Maj+N ou Ctrl+Maj+P). "
-    "Le bouton « Quitter rapidement » ou la touche Échap quittent le site immédiatement."
-)

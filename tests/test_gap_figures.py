@@ -67,3 +67,17 @@ def test_uncovered_population_never_exceeds_the_population_beyond():
     for dep in PILOTS:
         s = data.gap_summary(dep, DEFAULT_CATEGORIES, 15.0).loc["toutes"]
         assert 0 <= s["population_uncovered"] <= s["population_beyond"]
+
+
+@pytest.mark.parametrize("dep", PILOTS)
+def test_the_gap_page_figure_is_the_sum_of_its_arrondissement_table(dep):
+    from test_pages import open_app
+
+    at = open_app("pages/2_Zones_blanches.py", query={"dep": dep})
+    assert not at.exception
+    headline = next(m for m in at.metric if m.label.startswith("Habitants à plus de"))
+    by_arr = at.dataframe[0].value
+    total = int(by_arr["Habitants au-delà du seuil"].sum())
+    assert headline.value == f"{total:,}".replace(",", "\u202f")
+    assert int(by_arr["Habitants (2023)"].sum()) == int(
+        brute_force_distances(dep, DEFAULT_CATEGORIES)["population"].sum())

@@ -1,0 +1,30 @@
+"""Real browser: the quick exit leaves the app at once, by button or Escape key."""
+
+from __future__ import annotations
+
+import pytest
+from browser_harness import wait_until_idle
+
+from components.safety import EXIT_URL
+
+NEUTRAL = "<html><body>site neutre</body></html>"
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_quick_exit_replaces_the_page_with_a_neutral_site(tab, app_server, how):
+    page = tab.page
+    # The neutral site is answered locally: the test machine has no internet.
+    page.route(f"{EXIT_URL}**", lambda route: route.fulfill(status=200, body=NEUTRAL,
+                                                           content_type="text/html"))
+    page.goto(f"{app_server.url}/Annuaire?dep=62")
+    wait_until_idle(page)
+    page.locator("#quitter-rapidement").wait_for(timeout=30_000)
+    if how == "button":
+        page.locator("#quitter-rapidement").click()
+    else:
+        page.keyboard.press("Escape")
+    page.wait_for_url(f"{EXIT_URL}**", timeout=15_000)
+    assert "site neutre" in page.content()
+    # location.replace: the app's page is not the previous entry of the history.
+    page.go_back()
+    assert "/Annuaire" not in page.url

@@ -100,7 +100,7 @@ def indicators(key: str, dep: str) -> None:
     table = sheet.profile_text(data.sheet_profile(key, dep))
     table = table.rename(columns={"Département": data.departement_names().get(dep, dep)})
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(sheet.SOURCES[2])
+    st.caption(sheet.SOURCES[0])
 
 
 def services(key: str) -> None:

@@ -453,6 +453,10 @@ def figure_rows(figures: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+#: Services just outside the territory listed on the sheet (the nearest ones).
+NEAR_ON_SHEET = 8
+
+
 def make_sheet(
     info: dict, dep: str, dep_names: dict[str, str], profile: pd.DataFrame,
     lists: dict[str, pd.DataFrame], figures: pd.DataFrame, map_png: bytes,
@@ -463,7 +467,8 @@ def make_sheet(
     code = f"SIREN {info['code']}" if info["level"] == "epci" else f"code {info['code']}"
     population = profile.loc["population", "territoire"]
     communes = profile.loc["communes", "territoire"]
-    services = pd.concat([lists["territoire"], lists["proximite"]], ignore_index=True)
+    near = lists["proximite"]
+    services = pd.concat([lists["territoire"], near.head(NEAR_ON_SHEET)], ignore_index=True)
     documents = profile.loc["iscg_posts", "source"]
     notes = [
         f"Comparaison avec le département : {dep_names.get(dep, dep)} ({dep}). Services "
@@ -473,6 +478,9 @@ def make_sheet(
     if not lists["departement"].empty:
         notes.append(f"{len(lists['departement'])} service(s) couvrent tout le département sans "
                      "lieu dans le territoire (liste complète dans l'application, page Annuaire).")
+    if len(near) > NEAR_ON_SHEET:
+        notes.append(f"{len(near) - NEAR_ON_SHEET} autre(s) service(s) à moins de 10 km hors du "
+                     "territoire : liste complète dans l'application (page Mon territoire).")
     notes.append("Numéros nationaux gratuits : " + " ; ".join(
         f"{short} {label}" for short, label, _, _ in NATIONAL_LINES[:3]) + ".")
     return Sheet(

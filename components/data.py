@@ -314,6 +314,15 @@ def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> p
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def known_services_count(dep: str, categories: tuple[str, ...]) -> int:
+    """Active services of the chosen kinds that the listings place in, or on, the département."""
+    table = services_of_departement(dep)
+    known = table[table["category"].isin(categories) & table["status"].isin(ACTIVE_STATUSES)
+                  & (table["presence"] != "distance")]
+    return len(known) + len(located_in_departement(dep, categories))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def territory_indicators(
     dep: str, categories: tuple[str, ...], threshold_km: float, level: str
 ) -> pd.DataFrame:

@@ -24,12 +24,19 @@ def summary(filters: Filters, threshold: float) -> None:
                    + " de la population du département.")
     cols[1].metric("dont couverts par un service sans lieu précis",
                    number(total["population_beyond"] - total["population_uncovered"]))
+    known = data.known_services_count(filters.dep, filters.categories)
     cols[2].metric("Habitants sans aucun service connu des types choisis",
-                   number(total["population_uncovered"]),
+                   number(total["population_uncovered"]) if known else "non calculé",
                    help=f"{number(total['communes_uncovered'])} commune(s) : au-delà du seuil "
                    "et hors du territoire desservi par tout service sans lieu précis.")
     cols[3].metric("dont en commune rurale",
                    number(rural["population_uncovered"] if rural is not None else 0))
+    if not known:
+        st.warning(
+            "Aucun service des types choisis n'est recensé pour ce département, ni localisé ni "
+            "sans lieu précis : les distances ci-dessus mènent aux départements voisins et "
+            "mesurent l'absence de données, pas l'absence de service."
+        )
     st.caption(
         f"Numérateurs : habitants des communes dont le point de population est à plus de "
         f"{threshold:.0f} km (à vol d'oiseau) du lieu le plus proche des types choisis, y "

@@ -81,3 +81,12 @@ def test_the_gap_page_figure_is_the_sum_of_its_arrondissement_table(dep):
     assert headline.value == f"{total:,}".replace(",", "\u202f")
     assert int(by_arr["Habitants (2023)"].sum()) == int(
         brute_force_distances(dep, DEFAULT_CATEGORIES)["population"].sum())
+
+
+def test_a_departement_with_no_listed_permanence_is_not_called_a_white_zone():
+    from test_pages import open_app
+
+    at = open_app("pages/2_Zones_blanches.py", query={"dep": "59"}, categories=["permanence"])
+    uncovered = next(m for m in at.metric if m.label.startswith("Habitants sans aucun service"))
+    assert uncovered.value == "non calculé"
+    assert any("absence de données" in w.value for w in at.warning)

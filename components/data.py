@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 
 import folium
 import geopandas as gpd
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
+from streamlit.runtime.caching.cache_utils import CachedFunc
 
-from components import maps, mapviews, tables
-from geo import coverage, gaps, indicators, listings, nearby, territories
+from components import maps, mapviews, sheet, tables
+from geo import coverage, gaps, importer, indicators, listings, nearby, profile, territories
+from geo.crs import metric_crs
 from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
+from store import db as store_db
+from store import quality
+from store import services as store_services
+from store.views import ROLES, view_for_role
 
 
 @st.cache_resource(show_spinner=False)
@@ -179,12 +187,11 @@ def display(dep: str) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def outlines(dep: str) -> dict[str, gpd.GeoDataFrame]:
     """Arrondissement and EPCI outlines of the département; straddling EPCI are whole."""
-    arr = territories.read_arrondissements()
-    epci = territories.read_epci()
-    touching = epci["deps"].str.split(";").map(lambda deps: dep in deps)
+    arr, groups = arrondissements(), epci()
+    touching = groups["deps"].str.split(";").map(lambda deps: dep in deps)
     return {
         "Arrondissements": arr[arr["dep"] == dep][["nom", "geometry"]],
-        "EPCI": epci[touching][["nom", "geometry"]],
+        "EPCI": groups[touching][["nom", "geometry"]],
     }
 
 
@@ -499,16 +506,8 @@ def near_her(dep: str, unit: str, role: str = "public") -> dict[str, pd.DataFram
     }
 
 
-# --- territory sheet (Mon territoire)
+# --------------------------------------------------------------------------- territory sheet
 # Keys name a territory as a catchment does: "epci:<SIREN>" or "arr:<code>".
-# Imports here, not at the top, so that this section is a pure append (the upper part of
-# the file is edited concurrently).
-from components import sheet  # noqa: E402
-from geo import profile  # noqa: E402
-from geo.crs import metric_crs  # noqa: E402
-from geo.schema import DATA  # noqa: E402
-
-DOCUMENTS_FILE = DATA / "sources" / "documents.csv"
 
 #: Distance shown on the sheet: to the nearest permanence; "near" services: within 10 km.
 SHEET_CATEGORIES = ("permanence",)
@@ -606,7 +605,7 @@ def _area(key: str) -> dict:
 @st.cache_data(show_spinner=False)
 def listing_documents(deps: tuple[str, ...]) -> str:
     """The plans the listings of these départements come from, with their period."""
-    docs = listings.read_table(DOCUMENTS_FILE, ("dep", "source_document", "period"))
+    docs = listings.read_documents()
     own = docs[docs["dep"].isin(deps)]
     return "plans départementaux : " + " ; ".join(
         f"{d} ({p})" for d, p in zip(own["source_document"], own["period"], strict=True))
@@ -705,20 +704,9 @@ def sheet_pdf(key: str, dep: str) -> bytes:
     return sheet.build_pdf(content)
 
 
-# --- storage (données, gestion)
+# --------------------------------------------------------------------------- storage
 # The listings live in a database (store/: SQLite by default, PostgreSQL with DATABASE_URL).
 # Everything below is keyed by the database URL and the role, never by a user name.
-
-from datetime import date  # noqa: E402
-
-import sqlalchemy as sa  # noqa: E402
-from streamlit.runtime.caching.cache_utils import CachedFunc  # noqa: E402
-
-from geo import importer  # noqa: E402
-from store import db as store_db  # noqa: E402
-from store import quality  # noqa: E402
-from store import services as store_services  # noqa: E402
-from store.views import ROLES, view_for_role  # noqa: E402
 
 
 def storage_url() -> str:
@@ -820,6 +808,6 @@ def quality_lists(role: str, dep: str) -> dict[str, pd.DataFrame]:
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def freshness_map_html(role: str, dep: str) -> str:
     """Map of the département's arrondissements by share of services not checked for a year."""
-    arr = territories.read_arrondissements()
+    arr = arrondissements()
     share = quality.stale_share_by_arrondissement(_own(role, dep), communes(), date.today())
     return mapviews.freshness_map(arr[arr["dep"] == dep], share).get_root().render()

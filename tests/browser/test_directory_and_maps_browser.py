@@ -36,7 +36,9 @@ def test_gap_page_figures_match_its_map_and_tables(tab, app_server):
     page = tab.page
     page.goto(f"{app_server.url}/Zones_blanches?dep=03")
     wait_until_idle(page)
-    page.frame_locator(".st-key-zones-blanches iframe").locator(".leaflet-container").wait_for()
+    page.locator(".st-key-zones-blanches iframe").scroll_into_view_if_needed(timeout=60_000)
+    page.frame_locator(".st-key-zones-blanches iframe").locator(".leaflet-container").wait_for(
+        timeout=90_000)
     assert page.get_by_text("Habitants à plus de 15 km").first.is_visible()
     tab.screenshot("zones_blanches_03")
     assert_no_external_requests(tab.requests)

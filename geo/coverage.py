@@ -158,8 +158,20 @@ def services_of_territory(
     links = service_communes(services, communes)
     concerned = set(links.loc[links["insee"].isin(insee_codes), "id"])
     kind = presence(services)
-    keep = services["id"].isin(concerned) | kind.eq("distance")
+    keep = services["id"].isin(concerned) | (kind.eq("distance") & ~_repeated_line(services, kind))
     return services[keep].assign(presence=kind[keep])
+
+
+def _repeated_line(services: pd.DataFrame, kind: pd.Series) -> pd.Series:
+    """True for a remote service whose phone number an earlier remote service already has.
+
+    Several plans list the same national lines (3919, 17, 114): each is kept once.
+    """
+    phone = services["phone"] if "phone" in services else pd.Series("", index=services.index)
+    digits = phone.fillna("").astype(str).str.replace(r"[^0-9]", "", regex=True)
+    remote = kind.eq("distance") & digits.ne("")
+    repeated = digits[remote].duplicated(keep="first")
+    return repeated.reindex(services.index, fill_value=False)
 
 
 def count_by_category(services: pd.DataFrame) -> pd.DataFrame:

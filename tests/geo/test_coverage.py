@@ -70,3 +70,11 @@ def test_counts_by_category_follow_the_schema_order_and_add_up():
     counts = count_by_category(table)
     assert counts["Catégorie"].tolist() == ["Permanences", "ISCG"]
     assert counts["Total"].tolist() == [1, 2]
+
+
+def test_a_national_line_listed_by_two_plans_counts_once():
+    table = services({"id": "a", "remote": True, "category": "ligne_ecoute", "phone": "3919"},
+                     {"id": "b", "remote": True, "category": "ligne_ecoute", "phone": "39 19"},
+                     {"id": "c", "remote": True, "category": "ligne_ecoute", "phone": "17"})
+    found = services_of_territory(table, COMMUNES, pd.Index(["62001"]))
+    assert found["id"].tolist() == ["a", "c"]

@@ -280,9 +280,9 @@ def shelter_places_label(insee: str) -> str:
     return indicators.shelter_label(own)
 
 
-def categories_legend(categories: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Legend of the service points drawn for the chosen categories."""
-    return maps.categories_legend(categories)
+def categories_legend(categories: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """Legend of the service points drawn for the chosen categories (label, colour, symbol)."""
+    return maps.categories_symbols(categories)
 
 
 # --------------------------------------------------------------------------- gaps

@@ -132,9 +132,33 @@ def add_layer_control(m: folium.Map, collapsed: bool = False) -> folium.Map:
 
 # Service points ---------------------------------------------------------------------------
 
+#: SVG outline (viewBox 0 0 20 20) of each category's symbol: shape and colour together tell
+#: the categories apart, also for readers who do not see colours well.
+SHAPES = {
+    "circle": "M10 2a8 8 0 1 0 0.01 0Z",
+    "square": "M3 3h14v14H3Z",
+    "triangle": "M10 1.5L18.5 17.5H1.5Z",
+    "diamond": "M10 1L19 10L10 19L1 10Z",
+    "cross": "M7 2h6v5h5v6h-5v5H7v-5H2V7h5Z",
+    "hexagon": "M5.5 2h9l4.5 8-4.5 8h-9L1 10Z",
+    "star": "M10 1l2.6 6 6.4.6-4.9 4.2 1.5 6.3L10 14.8 4.4 18.1l1.5-6.3L1 7.6l6.4-.6Z",
+    "pentagon": "M10 1.5l8.5 6.2-3.2 10H4.7L1.5 7.7Z",
+}
+CATEGORY_SHAPES = {
+    "permanence": "circle", "accueil_de_jour": "square", "iscg": "triangle", "leao": "diamond",
+    "association": "hexagon", "sante": "cross", "justice": "pentagon", "forces_securite": "star",
+    "auteurs": "triangle", "dispositif_mobile": "diamond", "ligne_ecoute": "circle",
+    "logement": "square", "institution": "pentagon", "france_services": "hexagon",
+}
+
 _POINT_TO_LAYER = """function(feature, latlng) {
-  return L.circleMarker(latlng, {radius: %(radius)s, color: "#ffffff", weight: 1,
-    fillColor: %(colour)s, fillOpacity: 0.9, className: "cvif-point cvif-point-%(code)s"});
+  var size = 2 * %(radius)s + 4;
+  return L.marker(latlng, {icon: L.divIcon({
+    className: "cvif-icon", iconSize: [size, size], iconAnchor: [size / 2, size / 2],
+    popupAnchor: [0, -size / 2], tooltipAnchor: [size / 2, 0],
+    html: '<svg width="' + size + '" height="' + size + '" viewBox="0 0 20 20">' +
+          '<path class="cvif-point cvif-point-%(code)s" d="%(shape)s" fill=%(colour)s ' +
+          'fill-opacity="0.95" stroke="#ffffff" stroke-width="1.5"/></svg>'})});
 }"""
 # Properties are escaped in Python: concatenating them with fixed labels is safe.
 _POINT_POPUP = """function(feature, layer) {
@@ -205,6 +229,7 @@ def service_points_layer(
         if not _COLOUR.match(category.colour):
             raise ValueError(f"category {code!r} has an invalid colour {category.colour!r}")
         subs = {"radius": int(radius), "colour": json.dumps(category.colour),
+                "shape": SHAPES[CATEGORY_SHAPES.get(code, "circle")],
                 "code": re.sub(r"[^a-z0-9_]", "", code),
                 "label": json.dumps(escape_text(category.label))}
         folium.GeoJson(
@@ -385,3 +410,17 @@ def categories_legend(codes: Iterable[str] | None = None) -> list[tuple[str, str
     chosen = list(codes) if codes is not None else list(CATEGORIES)
     return [(CATEGORIES[c].label, CATEGORIES[c].colour) for c in chosen
             if c not in SECRET_CATEGORIES]
+
+
+def categories_symbols(codes: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
+    """Return ``(label, colour, SVG path)`` of the map symbol of each category (not secret ones).
+
+    >>> categories_symbols(["iscg"])[0][:2]
+    ('ISCG (intervenant social)', '#9467bd')
+    """
+    return [(label, colour, SHAPES[CATEGORY_SHAPES.get(code, "circle")])
+            for code, (label, colour) in zip(
+                [c for c in (codes if codes is not None else CATEGORIES)
+                 if c not in SECRET_CATEGORIES],
+                categories_legend(codes), strict=True)]
+

@@ -33,14 +33,16 @@ def threshold_slider() -> float:
     )
 
 
-def legend(items: list[tuple[str, str]]) -> None:
-    """Draw a legend of (label, colour) pairs as coloured squares (escaped text)."""
-    squares = " ".join(
-        f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{colour};"
-        f"border:1px solid #999;margin:0 0.3em 0 0.9em'></span>{html.escape(label)}"
-        for label, colour in items
-    )
-    st.markdown(f"<div style='font-size:0.85em'>{squares}</div>", unsafe_allow_html=True)
+def legend(items: list[tuple[str, ...]]) -> None:
+    """Draw a legend of (label, colour) squares or (label, colour, SVG path) symbols."""
+    def mark(item: tuple[str, ...]) -> str:
+        if len(item) > 2:
+            return (f"<svg width='14' height='14' viewBox='0 0 20 20' style='margin:0 0.3em 0 "
+                    f"0.9em;vertical-align:-2px'><path d='{item[2]}' fill='{item[1]}'/></svg>")
+        return (f"<span style='display:inline-block;width:0.9em;height:0.9em;"
+                f"background:{item[1]};border:1px solid #999;margin:0 0.3em 0 0.9em'></span>")
+    marks = " ".join(mark(item) + html.escape(item[0]) for item in items)
+    st.markdown(f"<div style='font-size:0.85em'>{marks}</div>", unsafe_allow_html=True)
 
 
 def missing_locations(filters: Filters) -> None:

@@ -225,8 +225,16 @@ def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> 
 
 
 def coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
-    """A fresh copy of the département's coverage map, ready for ``st_folium``."""
+    """A fresh copy of the département's coverage map (for tests and benchmarks)."""
     return fresh(_coverage_map(dep, categories, threshold_km))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def coverage_map_html(dep: str, categories: tuple[str, ...], threshold_km: float) -> str:
+    """The coverage map rendered once to a page that reports clicks (``components.clickmap``)."""
+    m = fresh(_coverage_map(dep, categories, threshold_km))
+    maps.ClickReporter().add_to(m)
+    return m.get_root().render()
 
 
 def fresh(m: folium.Map) -> folium.Map:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -68,6 +69,11 @@ def directory_filters(filters: Filters) -> DirectoryFilters:
                             tuple(statuses), text)
 
 
+def _print_page(rows: pd.DataFrame, subtitle: str, one_per_page: bool) -> bytes:
+    return printview.directory_html(rows, "Annuaire – Carto-VIF", subtitle,
+                                    one_per_page).encode("utf-8")
+
+
 def directory_table(filters: Filters, chosen: DirectoryFilters) -> pd.DataFrame:
     """Show the filtered directory with its sentence and exports; return the shown table."""
     rows = data.filtered_directory(filters.dep, chosen, auth.current_role())
@@ -77,16 +83,16 @@ def directory_table(filters: Filters, chosen: DirectoryFilters) -> pd.DataFrame:
                  column_config=CONTACT_COLUMNS)
     plain = tables.plain_contacts(shown)
     cols = st.columns(4)
-    cols[0].download_button("CSV (Excel)", exports.to_csv_bytes(plain),
+    # Files are made only when asked for (callables), not at every rerun of the page.
+    cols[0].download_button("CSV (Excel)", partial(exports.to_csv_bytes, plain),
                             f"annuaire-{filters.dep}.csv", "text/csv", key="dir-csv")
     cols[1].download_button(
-        "XLSX", exports.to_xlsx_bytes(plain, "Annuaire"), f"annuaire-{filters.dep}.xlsx",
+        "XLSX", partial(exports.to_xlsx_bytes, plain, "Annuaire"), f"annuaire-{filters.dep}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dir-xlsx")
+    printable = tables.print_rows(rows, now())
     for col, per_page, label in ((cols[2], False, "Liste imprimable"),
                                  (cols[3], True, "Une fiche par page")):
-        page = printview.directory_html(tables.print_rows(rows, now()),
-                                        "Annuaire – Carto-VIF", chosen.describe(len(rows)),
-                                        per_page)
-        col.download_button(label, page.encode("utf-8"), f"annuaire-{filters.dep}.html",
-                            "text/html", key=f"dir-print-{per_page}")
+        col.download_button(
+            label, partial(_print_page, printable, chosen.describe(len(rows)), per_page),
+            f"annuaire-{filters.dep}.html", "text/html", key=f"dir-print-{per_page}")
     return rows

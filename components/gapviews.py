@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -53,10 +55,11 @@ def downloadable(table: pd.DataFrame, name: str, key: str) -> None:
     """Show a table with CSV (Excel français) and XLSX downloads of exactly what is shown."""
     st.dataframe(table, hide_index=True, width="stretch")
     cols = st.columns(2)
-    cols[0].download_button("Télécharger (CSV)", exports.to_csv_bytes(table),
+    # Files are made only when asked for (callables), not at every rerun of the page.
+    cols[0].download_button("Télécharger (CSV)", partial(exports.to_csv_bytes, table),
                             f"{name}.csv", "text/csv", key=f"{key}-csv")
     cols[1].download_button(
-        "Télécharger (XLSX)", exports.to_xlsx_bytes(table), f"{name}.xlsx",
+        "Télécharger (XLSX)", partial(exports.to_xlsx_bytes, table), f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
     )
 

@@ -91,6 +91,25 @@ class _IconPath(branca.element.MacroElement):
         self.path = path
 
 
+class ClickReporter(branca.element.MacroElement):
+    """Post each click on the map to the parent window (read by ``components.clickmap``).
+
+    Only the coordinates leave the map frame: no feature, no text.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.on('click', function (e) {"
+        " window.parent.postMessage({type: 'cvif-click', lat: e.latlng.lat,"
+        " lng: e.latlng.lng}, '*'); });"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClickReporter"
+
+
 def escape_text(value: object) -> str:
     """Return ``value`` as HTML-safe text: ``""`` when missing, ``& < > " ' ` `` escaped."""
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):

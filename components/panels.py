@@ -67,7 +67,7 @@ def missing_locations(filters: Filters) -> None:
 
 def clicked_commune(filters: Filters, clicked: dict | None) -> None:
     """Show the figures of the commune the user clicked: population, nearest services."""
-    point = (clicked or {}).get("last_clicked")
+    point = clicked if isinstance(clicked, dict) and {"lat", "lng"} <= set(clicked) else None
     if not point:
         st.caption("Cliquez sur une commune de la carte pour voir ses services les plus proches.")
         return

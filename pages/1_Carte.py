@@ -1,21 +1,16 @@
 """Carte de couverture: communes coloured by distance to the nearest chosen service."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from components import data, mapviews, page, panels
+from components import clickmap, data, mapviews, page, panels
 
 filters = page.setup("Carte de couverture")
 threshold = panels.threshold_slider()
 panels.missing_locations(filters)
 
 with st.container(key="carte"):
-    clicked = st_folium(
-        data.coverage_map(filters.dep, filters.categories, threshold),
-        key="carte",
-        returned_objects=["last_clicked"],
-        height=620,
-        use_container_width=True,
+    clicked = clickmap.click_map(
+        data.coverage_map_html(filters.dep, filters.categories, threshold), key="carte-cliquable", height=620
     )
 panels.legend(mapviews.distance_legend())
 panels.legend(data.categories_legend(filters.categories))

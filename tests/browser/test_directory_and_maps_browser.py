@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from browser_harness import assert_no_external_requests, map_frame, wait_until_idle
+from browser_harness import assert_no_external_requests, wait_until_idle
 
 NNBSP = "\u202f"
 
@@ -20,15 +20,21 @@ def test_home_page_shows_the_insee_figures_of_the_pilot_departement(tab, app_ser
     assert_no_external_requests(tab.requests)
 
 
-def test_coverage_map_draws_communes_and_service_markers_offline(tab, app_server):
+def test_coverage_map_draws_communes_and_markers_and_a_click_shows_the_commune(tab, app_server):
     page = tab.page
     page.goto(f"{app_server.url}/Carte?dep=62")
     wait_until_idle(page)
-    frame = map_frame(page, container_key="carte")
+    outer = page.locator(".st-key-carte iframe")
+    outer.scroll_into_view_if_needed(timeout=60_000)
+    frame = page.frame_locator(".st-key-carte iframe").frame_locator("iframe#carte")
+    frame.locator(".leaflet-container").wait_for(timeout=90_000)
     assert frame.locator("path.leaflet-interactive").count() > 800  # 887 communes + outlines
     assert frame.locator("path.cvif-point").count() >= 6  # the six police-zone ISCG posts
+    box = outer.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
+    page.get_by_text("habitants (2023)").first.wait_for(timeout=60_000)  # the commune's panel
     assert tab.dialogs == []
-    tab.screenshot("carte_62")
+    tab.screenshot("carte_62_clic")
     assert_no_external_requests(tab.requests)
 
 

@@ -349,6 +349,10 @@ def territory_indicators(
     result = indicators.territory_indicators(
         table, table["distance_km"], chosen, links, communes(), threshold_km, level
     )
+    inside = table["insee"].isin(zone_services_catchment(dep, categories))
+    uncovered = gaps.population_beyond(table, table["distance_km"].where(~inside, 0.0),
+                                       threshold_km, by=level)
+    result.insert(2, "population_uncovered", uncovered["population_beyond"])
     name_column = {"arr": "arr_nom", "epci_siren": "epci_nom"}[level]
     names = communes().drop_duplicates(level).set_index(level)[name_column]
     return tables.territory_table(result, names)

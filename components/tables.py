@@ -34,6 +34,7 @@ TERRITORY_COLUMNS = {
     "nom": "Territoire",
     "population": "Habitants (2023)",
     "population_beyond": "Habitants au-delà du seuil",
+    "population_uncovered": "dont sans aucun service connu des types choisis",
     "share_beyond": "Part au-delà (%)",
     "communes": "Communes",
     "communes_beyond": "Communes au-delà",

@@ -81,6 +81,9 @@ def test_the_gap_page_figure_is_the_sum_of_its_arrondissement_table(dep):
     assert headline.value == f"{total:,}".replace(",", "\u202f")
     assert int(by_arr["Habitants (2023)"].sum()) == int(
         brute_force_distances(dep, DEFAULT_CATEGORIES)["population"].sum())
+    none = next(m for m in at.metric if m.label.startswith("Habitants sans aucun service"))
+    column = int(by_arr["dont sans aucun service connu des types choisis"].sum())
+    assert none.value == f"{column:,}".replace(",", "\u202f")
 
 
 def test_a_departement_with_no_listed_permanence_is_not_called_a_white_zone():

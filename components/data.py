@@ -477,9 +477,10 @@ def filtered_directory(dep: str, chosen: DirectoryFilters, role: str = "public")
     return chosen.apply(directory(dep, role), ids)
 
 
-def directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
-    """A fresh copy of the directory's map twin, ready for ``st_folium``."""
-    return fresh(_directory_map(dep, chosen))
+@st.cache_data(show_spinner=False, max_entries=32)
+def directory_map_html(dep: str, chosen: DirectoryFilters) -> str:
+    """The directory's map twin rendered once to a standalone page (display only)."""
+    return fresh(_directory_map(dep, chosen)).get_root().render()
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -657,9 +658,10 @@ def sheet_polygons(key: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table[table["insee"].isin(insee)], crs=frames[0].crs)
 
 
-def sheet_map(key: str) -> folium.Map:
-    """A fresh copy of a territory's map, ready for ``st_folium``."""
-    return fresh(_sheet_map(key))
+@st.cache_data(show_spinner=False, max_entries=32)
+def sheet_map_html(key: str) -> str:
+    """A territory's map rendered once to a standalone page (display only)."""
+    return fresh(_sheet_map(key)).get_root().render()
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -1,7 +1,6 @@
 """Annuaire: the nearest services to a woman's commune, and the filterable directory."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import data, directoryviews, page
 
@@ -14,7 +13,6 @@ with listing:
     directoryviews.directory_table(filters, chosen)
     if st.toggle("Voir ces services sur une carte", key="dir_map"):
         with st.container(key="annuaire-carte"):
-            st_folium(data.directory_map(filters.dep, chosen), key="annuaire-carte",
-                      returned_objects=[], height=500, use_container_width=True)
+            st.iframe(data.directory_map_html(filters.dep, chosen), height=500)
         st.caption("Seuls les services tenus en un lieu public sont sur la carte ; "
                    "l'hébergement n'est jamais localisé.")

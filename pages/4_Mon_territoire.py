@@ -1,7 +1,6 @@
 """Mon territoire: what an EPCI or arrondissement has, beside its département (?epci=, ?arr=)."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from components import data, page
 from components import territoryviews as territory
@@ -15,8 +14,7 @@ territory.header(key, filters.dep)
 territory.download(key, filters.dep)
 
 with st.container(key="territoire"):
-    st_folium(data.sheet_map(key), key="territoire", returned_objects=[], height=520,
-              use_container_width=True)
+    st.iframe(data.sheet_map_html(key), height=520)
 territory.map_legend(key)
 territory.indicators(key, filters.dep)
 territory.services(key)

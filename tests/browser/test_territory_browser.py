@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_harness import assert_no_external_requests, map_frame, wait_until_idle
+from browser_harness import assert_no_external_requests, wait_until_idle
 
 from geo.schema import COMMUNES_FILE, EPCI_FILE
 
@@ -15,7 +15,9 @@ def test_territory_page_draws_its_map_and_downloads_a_pdf(tab, app_server):
     page = tab.page
     page.goto(f"{app_server.url}/Mon_territoire?epci={DESVRES_SAMER}")
     wait_until_idle(page)
-    frame = map_frame(page, container_key="territoire")
+    page.locator(".st-key-territoire iframe").scroll_into_view_if_needed(timeout=60_000)
+    frame = page.frame_locator(".st-key-territoire iframe")
+    frame.locator(".leaflet-container").wait_for(timeout=90_000)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached")
     assert page.get_by_text("CC de Desvres-Samer").first.is_visible()
     with page.expect_download() as info:

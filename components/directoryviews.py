@@ -58,12 +58,15 @@ def directory_filters(filters: Filters) -> DirectoryFilters:
     territories = data.territory_choices(filters.dep)
     cols = st.columns(3)
     categories = cols[0].multiselect("Types", [c for c in CATEGORIES if c != "france_services"],
-                                     format_func=lambda c: CATEGORIES[c].plural, key="dir_types")
+                                     format_func=lambda c: CATEGORIES[c].plural, key="dir_types",
+                                     placeholder="Tous les types")
     territory = cols[1].selectbox("Territoire", list(territories), key="dir_territory")
-    audiences = cols[2].multiselect("Public", list(AUDIENCES), key="dir_audience")
+    audiences = cols[2].multiselect("Public", list(AUDIENCES), key="dir_audience",
+                                   placeholder="Tous les publics")
     cols = st.columns([1, 2])
     statuses = cols[0].multiselect("Statut", list(STATUS_LABELS), format_func=STATUS_LABELS.get,
-                                   default=["existing", "unknown"], key="dir_status")
+                                   default=["existing", "unknown"], key="dir_status",
+                                   placeholder="Tous les statuts")
     text = cols[1].text_input("Recherche (nom, opérateur, commune)", key="dir_text")
     return DirectoryFilters(tuple(categories), territories[territory], tuple(audiences),
                             tuple(statuses), text)

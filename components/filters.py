@@ -78,6 +78,7 @@ def categories_choice() -> tuple[str, ...]:
         on_change=_keep,
         args=(CATEGORIES_KEY,),
         help="L'hébergement n'est jamais localisé : il est compté par commune ou territoire.",
+        placeholder="Choisissez un ou plusieurs types",
     )
     return tuple(st.session_state[CATEGORIES_KEY])
 

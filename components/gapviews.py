@@ -84,7 +84,8 @@ def simulation(filters: Filters, threshold: float) -> None:
     sites = data.candidate_sites(filters.dep)
     labels = dict(zip(sites["id"], sites["label"], strict=True))
     chosen = st.multiselect("Sites hypothétiques (France services ou mairies)", list(labels),
-                            format_func=labels.get, key="what_if_sites")
+                            format_func=labels.get, key="what_if_sites",
+                            placeholder="Choisissez un ou plusieurs sites")
     if chosen:
         st.dataframe(data.what_if(filters.dep, filters.categories, threshold, tuple(chosen)),
                      hide_index=True, width="stretch")

@@ -16,6 +16,7 @@ from store.reading import Upload
 
 
 def where(line: int, header: str, value: str) -> str:
+    """Start of a French error message naming the row, the column and the value."""
     return f"Ligne {line}, colonne « {header} » : « {value} »"
 
 

@@ -14,13 +14,13 @@ which beats a commune déléguée or associée, which beats an old (merged) name
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from geo.schema import COMMUNE_NAMES_FILE, COMMUNES_FILE, FRANCE_SERVICES_FILE
+from geo.territories import normalise_name as normalise  # one search key for every name
 
 #: Preference between kinds of names within one search (lower wins).
 KIND_RANK = {"commune": 0, "arrondissement": 1, "deleguee": 2, "associee": 2, "ancienne": 3}
@@ -28,9 +28,6 @@ KIND_RANK = {"commune": 0, "arrondissement": 1, "deleguee": 2, "associee": 2, "a
 KIND_HOW = {"commune": "exact", "arrondissement": "arrondissement", "deleguee": "deleguee",
             "associee": "associee", "ancienne": "ancienne"}
 
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
-_ARTICLES = {"le", "la", "les", "l"}
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'"})
 
 # Host places written before a commune name: "mairie de X", "CH de Moulins"...
 _HOST = re.compile(
@@ -41,37 +38,6 @@ _HOST = re.compile(
 )
 _DEP_IN_PARENTHESES = re.compile(r"\(\s*(\d{2,3}|2[abAB])\s*\)")
 _POSTCODE_PREFIX = re.compile(r"^\s*(\d{5})\s+")
-
-
-def normalise(text: str) -> str:
-    """Return the search key of a place name: lower case, no accents, "saint" in full.
-
-    Hyphens, apostrophes and punctuation become single spaces; a leading article
-    (le, la, les, l') is dropped; "St", "Ste" are expanded.
-
-    Parameters
-    ----------
-    text : str
-        A name as written.
-
-    Returns
-    -------
-    str
-        The key; ``""`` for an empty text.
-
-    Examples
-    --------
-    >>> normalise("SAINT-OMER"), normalise("St Omer"), normalise("L'Haÿ-les-Roses")
-    ('saint omer', 'saint omer', 'hay les roses')
-    >>> normalise("Œuilly") == normalise("oeuilly")
-    True
-    """
-    text = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
-    text = text.encode("ascii", "ignore").decode().lower()
-    words = [_ABBREVIATIONS.get(w, w) for w in re.sub(r"[^a-z0-9]+", " ", text).split()]
-    if len(words) > 1 and words[0] in _ARTICLES:
-        words = words[1:]
-    return " ".join(words)
 
 
 @dataclass(frozen=True)

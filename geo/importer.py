@@ -27,7 +27,13 @@ from pathlib import Path
 import pandas as pd
 
 from geo import listings
-from geo.geocode import CommuneGeocoder, TerritoryResolver, find_host_site, load_france_services
+from geo.geocode import (
+    CommuneGeocoder,
+    TerritoryResolver,
+    find_host_site,
+    load_france_services,
+    normalise,
+)
 from geo.schema import (
     CATEGORIES,
     DATA,
@@ -266,8 +272,6 @@ def figure_category(row: pd.Series) -> str:
     ...     "capacity_unit": "postes"}))
     'iscg'
     """
-    from geo.geocode import normalise
-
     text = normalise(" ".join([row["subcategory"], row["name"], row["capacity_unit"]]))
     return next((category for pattern, category in FIGURE_CATEGORY_RULES
                  if re.search(pattern, text)), "")

@@ -41,7 +41,7 @@ __all__ = [
 _CODES = ("insee", "unit", "dep", "reg", "arr", "epci_siren", "code", "siren", "dep_siege",
           "fs_id", "code_postal", "postcodes", "insee_source")
 _ARTICLES = frozenset({"le", "la", "les", "l"})
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 

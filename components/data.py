@@ -82,11 +82,10 @@ def territory_summary(dep: str) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def services_of_departement(dep: str) -> pd.DataFrame:
-    """Services held in, or serving, the département, with their presence."""
-    table = communes()
-    codes = pd.Index(table.loc[table["dep"] == dep, "insee"])
-    return coverage.services_of_territory(services(), table, codes)
+def services_of_departement(dep: str, role: str = "public") -> pd.DataFrame:
+    """Services held in, or serving, the département as ``role`` may see them, with presence."""
+    codes = territory_insee(f"dep:{dep}")
+    return coverage.services_of_territory(services(role), communes(), codes)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -202,16 +201,14 @@ def zone_services_catchment(dep: str, categories: tuple[str, ...]) -> pd.Index:
     zoned = table[table["category"].isin(categories) & table["status"].isin(ACTIVE_STATUSES)]
     zoned = zoned[coverage.presence(zoned) == "zone"]
     links = coverage.service_communes(zoned, communes())
-    own = set(communes().loc[communes()["dep"] == dep, "insee"])
-    return pd.Index(sorted(set(links["insee"]) & own))
+    return territory_insee(f"dep:{dep}").intersection(links["insee"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def located_in_departement(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
     """The chosen located services held in the département (for its map and counts)."""
     table = located_services(categories)
-    own = set(communes().loc[communes()["dep"] == dep, "insee"])
-    return table[table["insee"].isin(own)].reset_index(drop=True)
+    return table[table["insee"].isin(territory_insee(f"dep:{dep}"))].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -437,8 +434,7 @@ def beyond_map_html(dep: str, categories: tuple[str, ...], threshold_km: float) 
 @st.cache_data(show_spinner=False, max_entries=200)
 def directory(dep: str, role: str = "public") -> pd.DataFrame:
     """Services concerning the département as ``role`` may see them, with commune name."""
-    codes = pd.Index(communes().loc[communes()["dep"] == dep, "insee"])
-    table = coverage.services_of_territory(services(role), communes(), codes)
+    table = services_of_departement(dep, role)
     names = communes().set_index("insee")["nom"]
     return table.assign(
         commune=table["insee"].map(names).fillna(""),
@@ -463,8 +459,7 @@ def territory_choices(dep: str) -> dict[str, tuple[str, str, str]]:
 @st.cache_data(show_spinner=False, max_entries=200)
 def territory_service_ids(dep: str, level: str, code: str) -> pd.Index:
     """Ids of the services concerning a territory of the département (catchments included)."""
-    column = {"dep": "dep", "arr": "arr", "epci": "epci_siren", "com": "insee"}[level]
-    codes = pd.Index(communes().loc[communes()[column] == code, "insee"])
+    codes = territory_insee(f"{level}:{code}")  # levels are catchment prefixes
     return pd.Index(coverage.services_of_territory(services(), communes(), codes)["id"])
 
 

@@ -163,14 +163,23 @@ def service_index(categories: tuple[str, ...]) -> gaps.ServiceIndex:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
-    """Units of the département with the distance (km) to the nearest chosen service."""
+    """Units of the département with the distance (km) to the nearest chosen service.
+
+    ``in_catchment``: the unit lies in the territory served by a chosen service without a
+    place; ``uncovered_km`` is the distance outside such territories and 0 inside, so that
+    "beyond the threshold" on it means "without any known service".
+    """
     own = units()[units()["dep"] == dep].reset_index(drop=True)
     nearest = service_index(categories).nearest_all(own)
     names = located_services(categories).set_index("id")["name"]
+    distance = nearest["distance_km"].round(2)
+    inside = own["insee"].isin(zone_services_catchment(dep, categories))
     return own.assign(
-        distance_km=nearest["distance_km"].round(2),
+        distance_km=distance,
         nearest_id=nearest["nearest_id"],
         nearest_name=nearest["nearest_id"].map(names),
+        in_catchment=inside,
+        uncovered_km=distance.where(~inside, 0.0),
     )
 
 
@@ -215,9 +224,9 @@ def located_in_departement(dep: str, categories: tuple[str, ...]) -> pd.DataFram
 def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.Series:
     """Special map class of each unit (no located place, covered without a place), by unit."""
     table = unit_distances(dep, categories)
-    inside = table["insee"].isin(zone_services_catchment(dep, categories))
     any_here = not located_in_departement(dep, categories).empty
-    classes = indicators.map_classes(table["distance_km"], inside, threshold_km, any_here)
+    classes = indicators.map_classes(table["distance_km"], table["in_catchment"], threshold_km,
+                                     any_here)
     return classes.set_axis(table["unit"])
 
 
@@ -308,11 +317,7 @@ def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> p
     located service *and* outside the territory served by any service without a place.
     """
     table = unit_distances(dep, categories)
-    inside = table["insee"].isin(zone_services_catchment(dep, categories))
-    table = table.assign(
-        classe=table["rural"].map({True: "rurales", False: "urbaines"}),
-        uncovered_km=table["distance_km"].where(~inside, 0.0),
-    )
+    table = table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"}))
     total = gaps.population_beyond(table, table["distance_km"], threshold_km)
     by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe")
     summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
@@ -346,9 +351,7 @@ def territory_indicators(
     result = indicators.territory_indicators(
         table, table["distance_km"], chosen, links, communes(), threshold_km, level
     )
-    inside = table["insee"].isin(zone_services_catchment(dep, categories))
-    uncovered = gaps.population_beyond(table, table["distance_km"].where(~inside, 0.0),
-                                       threshold_km, by=level)
+    uncovered = gaps.population_beyond(table, table["uncovered_km"], threshold_km, by=level)
     result.insert(2, "population_uncovered", uncovered["population_beyond"])
     name_column = {"arr": "arr_nom", "epci_siren": "epci_nom"}[level]
     names = communes().drop_duplicates(level).set_index(level)[name_column]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.schema import FIGURE_COLUMNS, FIGURES_FILE, SERVICE_COLUMNS, SERVICES_FILE
+from geo.schema import DATA, FIGURE_COLUMNS, FIGURES_FILE, SERVICE_COLUMNS, SERVICES_FILE
 
 _FLOAT_COLUMNS = ("lat", "lon", "capacity", "value")
 
@@ -124,7 +124,7 @@ _SECRET_BLANKED = ("subcategory", "place", "address", "postcode", "phone", "webs
                    "host_id", "source_quote")
 
 
-SECRET_TERMS_FILE = Path(__file__).resolve().parents[1] / "data" / "sources" / "secret_terms.csv"
+SECRET_TERMS_FILE = DATA / "sources" / "secret_terms.csv"
 REDACTED = "[lieu confidentiel]"
 _TEXT_COLUMNS = ("name", "subcategory", "operator", "place", "address", "schedule", "audience",
                  "notes")
@@ -219,7 +219,7 @@ def public_view(services: pd.DataFrame, terms: tuple[str, ...] | None = None) ->
     return table
 
 
-DOCUMENTS_FILE = Path(__file__).resolve().parents[1] / "data" / "sources" / "documents.csv"
+DOCUMENTS_FILE = DATA / "sources" / "documents.csv"
 
 
 def read_documents(path: Path = DOCUMENTS_FILE) -> pd.DataFrame:

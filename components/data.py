@@ -7,7 +7,6 @@ département code and plain filter values. No function here takes a DataFrame ar
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import date
 
@@ -230,32 +229,21 @@ def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> 
     return classes.set_axis(table["unit"])
 
 
-def coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
-    """A fresh copy of the département's coverage map (for tests and benchmarks)."""
-    return fresh(_coverage_map(dep, categories, threshold_km))
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def coverage_map_html(dep: str, categories: tuple[str, ...], threshold_km: float) -> str:
-    """The coverage map rendered once to a page that reports clicks (``components.clickmap``)."""
-    m = fresh(_coverage_map(dep, categories, threshold_km))
+    """The coverage map rendered once to a page that reports clicks (``components.clickmap``).
+
+    Every map of the app is built and rendered once into cached HTML: a folium map keeps
+    state when rendered (rendered twice, it duplicates its layers and stops drawing), and
+    streamlit-folium would render it again at every rerun.
+    """
+    m = coverage_map(dep, categories, threshold_km)
     maps.ClickReporter().add_to(m)
     return m.get_root().render()
 
 
-def fresh(m: folium.Map) -> folium.Map:
-    """Deep copy of a cached map (about 13 ms for a département).
-
-    folium maps keep state when rendered (streamlit-folium renders at every rerun, and a
-    map rendered twice duplicates its header and layers and stops drawing), so a cached
-    map is never rendered itself: each run renders its own copy.
-    """
-    return copy.deepcopy(m)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
-    """The coverage map of a département, built once per filter set (never rendered)."""
+def coverage_map(dep: str, categories: tuple[str, ...], threshold_km: float) -> folium.Map:
+    """A new coverage map of a département (communes by distance, points, outlines)."""
     table = unit_distances(dep, categories)
     near = located_services(categories)
     bbox = display(dep).total_bounds
@@ -477,15 +465,10 @@ def filtered_directory(dep: str, chosen: DirectoryFilters, role: str = "public")
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def directory_map_html(dep: str, chosen: DirectoryFilters) -> str:
-    """The directory's map twin rendered once to a standalone page (display only)."""
-    return fresh(_directory_map(dep, chosen)).get_root().render()
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _directory_map(dep: str, chosen: DirectoryFilters) -> folium.Map:
-    """Map twin of the filtered directory: its located services, over the outlines."""
+    """Map twin of the filtered directory (its located services over the outlines), as HTML."""
     rows = filtered_directory(dep, chosen)
-    return mapviews.points_map(display(dep), rows[rows["lat"].notna()], outlines(dep))
+    m = mapviews.points_map(display(dep), rows[rows["lat"].notna()], outlines(dep))
+    return m.get_root().render()
 
 
 @st.cache_data(show_spinner=False)
@@ -658,16 +641,11 @@ def sheet_polygons(key: str) -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def sheet_map_html(key: str) -> str:
-    """A territory's map rendered once to a standalone page (display only)."""
-    return fresh(_sheet_map(key)).get_root().render()
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _sheet_map(key: str) -> folium.Map:
-    """Map of a territory: units by distance to a permanence, its services and those near."""
+    """Map of a territory (units by distance to a permanence, its services, those near), HTML."""
     inside, near = sheet_points(key)
-    return mapviews.territory_map(sheet_polygons(key), sheet_units(key), sheet_outline(key),
-                                  inside, near, sheet_classes(key))
+    m = mapviews.territory_map(sheet_polygons(key), sheet_units(key), sheet_outline(key),
+                               inside, near, sheet_classes(key))
+    return m.get_root().render()
 
 
 #: Above this distance, a unit inside the catchment of a permanence without a place is

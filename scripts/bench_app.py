@@ -53,15 +53,15 @@ def line(label: str, result: tuple[float, float], budget: str = "") -> None:
 
 def bench_rerun() -> None:
     streamlit_config.set_option("runner.enforceSerializableSessionState", False)
-    pages = (("pages/1_Carte.py", (data._coverage_map, data.coverage_map_html)),
-             ("pages/2_Zones_blanches.py", (data.beyond_map_html,)))
-    for page, cached_maps in pages:
+    pages = (("pages/1_Carte.py", data.coverage_map_html),
+             ("pages/2_Zones_blanches.py", data.beyond_map_html))
+    for page, cached_map in pages:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["dep"] = "62"
         at.run()
         at.switch_page(page).run()
         warm = timed(lambda: at.run())
-        rebuilt = timed(lambda: ([c.clear() for c in cached_maps], at.run()))
+        rebuilt = timed(lambda: (cached_map.clear(), at.run()))
         name = Path(page).stem
         line(f"P1 warm rerun of {name} (62), map cached", warm, "budget median <= 100 ms")
         line(f"P1 same rerun of {name}, map rebuilt every time", rebuilt)
@@ -74,7 +74,7 @@ def bench_first_view() -> None:
     for dep in PILOTS:
         def cold(dep=dep):
             st.cache_data.clear()
-            data._coverage_map.clear()
+            data.coverage_map_html.clear()
             data.coverage_map_html(dep, DEFAULT_CATEGORIES, 15.0)
         line(f"P2 first view of {dep}: distances + classes + map", timed(cold, 5),
              "budget <= 1.5 s")

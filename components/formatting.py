@@ -28,3 +28,32 @@ def percent(part: float, whole: float, decimals: int = 1) -> str:
     if not whole:
         return "–"
     return f"{number(100 * part / whole, decimals)}{NARROW_NBSP}%"
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~$:&=\"'")
+
+
+def plain(value: object) -> str:
+    """Return ``value`` as text that Streamlit's Markdown shows literally (no link, no image).
+
+    Every text that comes from a user or a file and goes into ``st.markdown``, ``st.error``,
+    ``st.caption``… passes through here: each Markdown or HTML character is backslash-escaped,
+    line breaks become spaces and invisible control characters are dropped, so that
+    ``![](//a.b)`` is shown as those characters and never loads anything.
+
+    >>> plain("![x](//a.b) <b>")
+    '\\\\!\\\\[x\\\\]\\\\(//a\\\\.b\\\\) \\\\<b\\\\>'
+    >>> plain(None), plain("ligne 1\\nligne 2")
+    ('', 'ligne 1 ligne 2')
+    """
+    if value is None:
+        return ""
+    out = []
+    for char in str(value):
+        if char in "\r\n\t":
+            out.append(" ")
+        elif ord(char) < 32 or 0x7F <= ord(char) < 0xA0:
+            continue
+        else:
+            out.append("\\" + char if char in _MARKDOWN_SPECIAL else char)
+    return "".join(out)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from components import data, exports, maps
+from components import data, exports, maps, uploads
 from geo.schema import CATEGORIES, CONFIDENTIALITY, SECRET_CATEGORIES, STATUS_LABELS
 from store import backup, imports
 from store import exports as store_exports
@@ -165,7 +165,7 @@ def edit_service(dep: str, user: str) -> None:
 
 def import_file(user: str) -> None:
     """Upload a CSV/XLSX/JSON file, preview every row, save all or nothing."""
-    upload = st.file_uploader("Fichier CSV, XLSX ou JSON (5 Mo, 20 000 lignes au plus)",
+    upload = uploads.file_uploader("Fichier CSV, XLSX ou JSON (5 Mo, 20 000 lignes au plus)",
                               type=["csv", "txt", "xlsx", "json"], key="import_file")
     if upload is None:
         return

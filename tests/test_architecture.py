@@ -54,3 +54,10 @@ def test_only_components_data_declares_caches():
     declaring = [p.relative_to(ROOT).as_posix() for p in RUNTIME
                  if "@st.cache_" in p.read_text(encoding="utf-8")]
     assert declaring == ["components/data.py"]
+
+
+def test_only_components_uploads_shows_a_file_uploader():
+    """Every uploader opens uploads for its session through ``components.uploads``."""
+    showing = [p.relative_to(ROOT).as_posix() for p in RUNTIME
+               if "st.file_uploader(" in p.read_text(encoding="utf-8")]
+    assert showing == ["components/uploads.py"]

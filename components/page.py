@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import filters, safety
+from components import filters, safety, uploads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,6 +38,7 @@ def _navigation() -> None:
 def setup(title: str, with_categories: bool = True) -> filters.Filters:
     """Configure the page, draw navigation, quick exit and filters; return the filters."""
     st.set_page_config(page_title=f"{title} – Carto-VIF", layout="wide")
+    uploads.install()
     safety.quick_exit()
     _navigation()
     chosen = filters.sidebar(with_categories=with_categories)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components import data
+from components.formatting import plain
 from geo.schema import CATEGORIES, SECRET_CATEGORIES
 
 DEFAULT_DEP = "62"
@@ -42,7 +43,7 @@ def _initial_dep(known: dict[str, str]) -> str:
         return st.session_state[DEP_KEY]
     asked = st.query_params.get("dep", "")
     if asked and asked not in known:
-        st.warning(f"Département « {asked[:10]} » inconnu : affichage du {DEFAULT_DEP}.")
+        st.warning(f"Département « {plain(asked[:10])} » inconnu : affichage du {DEFAULT_DEP}.")
     return asked if asked in known else DEFAULT_DEP
 
 

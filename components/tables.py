@@ -172,7 +172,8 @@ def zone_services_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Service": rows["name"],
             "Opérateur (contact)": rows["operator"],
             "Territoire desservi": rows["presence"].map(
-                {"zone": "territoire (sans lieu précis)", "commune": "la commune (lieu confidentiel)"}),
+                {"zone": "territoire (sans lieu précis)",
+                 "commune": "la commune (lieu confidentiel)"}),
             "Lieu": rows["place"].fillna(""),
             "Horaires (tels qu'écrits)": rows["schedule"],
             "Téléphone": phone_link(rows["phone"]),
@@ -193,6 +194,19 @@ def remote_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([national, listed], ignore_index=True)
 
 
+def source_label(rows: pd.DataFrame) -> pd.Series:
+    """"document, l. N" of each row; the document alone without a line (secret rows below
+    gestionnaire have none), ``""`` without either.
+
+    >>> source_label(pd.DataFrame({"source_document": ["p.txt", "p.txt", ""],
+    ...                            "source_line": ["12", "", ""]})).tolist()
+    ['p.txt, l. 12', 'p.txt', '']
+    """
+    document = rows["source_document"].fillna("").astype(str)
+    line = rows["source_line"].fillna("").astype(str)
+    return (document + (", l. " + line).where(line != "", "")).str.removeprefix(", ")
+
+
 def directory_table(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     """The directory as shown: one row per service, contacts as links."""
     return pd.DataFrame(
@@ -208,7 +222,7 @@ def directory_table(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
             "Site": rows["website"],
             "Public": rows["audience"],
             "Statut": rows["status"].map(STATUS_LABELS),
-            "Source": rows["source_document"] + ", l. " + rows["source_line"],
+            "Source": source_label(rows),
         }
     ).reset_index(drop=True)
 
@@ -223,5 +237,5 @@ def print_rows(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     return rows.assign(
         category_label=category_label(rows["category"]),
         next_session=_next_sessions(rows["schedule"], now),
-        source=rows["source_document"] + ", l. " + rows["source_line"],
+        source=source_label(rows),
     )

@@ -4,12 +4,17 @@
 role                      sees
 ========================  ==========================================================
 ``public`` (anyone)       :func:`geo.listings.public_view`: no place, address or point
-                          of "sur orientation" services; secret services anonymous
+                          of "sur orientation" services (nor their place in their
+                          name); secret services show only an allow-list (category,
+                          commune or catchment, capacity, status, the SIAO/115 contact)
 ``professionnel``         addresses and points of "sur orientation" services too;
-                          secret services stay anonymous (R4: nothing that locates a
-                          secret place below gestionnaire)
+                          secret services the same allow-list (R4: nothing that locates
+                          a secret place below gestionnaire, no source line)
 ``gestionnaire``          everything stored
 ========================  ==========================================================
+
+Every page, download, map and sheet below gestionnaire reads the listings through
+:func:`view_for_role` (``components.data.services``).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ def view_for_role(services: pd.DataFrame, role: str | None) -> pd.DataFrame:
     Examples
     --------
     >>> s = pd.DataFrame({"name": ["Foyer", "Groupe"], "place": ["rue A", "salle B"],
-    ...     "address": ["", ""], "postcode": ["", ""],
+    ...     "address": ["", ""], "postcode": ["", ""], "category": ["hebergement", "auteurs"],
     ...     "confidentiality": ["secret", "sur_orientation"], "lat": [1.0, 2.0], "lon": [1.0, 2.0]})
     >>> view_for_role(s, "public")["place"].tolist()
     ['', '']
@@ -58,8 +63,4 @@ def view_for_role(services: pd.DataFrame, role: str | None) -> pd.DataFrame:
     """
     if rank(role) >= rank("gestionnaire"):
         return services.copy()
-    if rank(role) >= rank("professionnel"):
-        secret = services["confidentiality"].eq("secret")
-        others = listings.redact_terms(services[~secret], listings.read_secret_terms())
-        return pd.concat([listings.public_view(services[secret]), others]).loc[services.index]
-    return listings.public_view(services)
+    return listings.public_view(services, referral_places=rank(role) >= rank("professionnel"))

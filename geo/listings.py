@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import re
+import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterable
@@ -400,7 +402,6 @@ _INSEE = r"[0-9][0-9AB][0-9]{3}"
 _DEP = r"[0-9][0-9AB]|97[1-6]"
 _CATCHMENT_PART = re.compile(
     rf"national|dep:(?:{_DEP})|arr:[0-9][0-9AB][0-9]{{1,2}}|epci:[0-9]{{9}}|com:{_INSEE}")
-_ID = r"[0-9][0-9AB][0-9]?-[A-Za-z0-9]{1,16}(?:-[A-Za-z0-9]{1,16}){0,3}"
 #: Units of a capacity a secret row may show (folded); anything else is blanked.
 _CAPACITY_UNITS = frozenset({"place", "places", "logement", "logements", "lit", "lits",
                              "chambre", "chambres", "appartement", "appartements"})
@@ -422,11 +423,15 @@ def _catchment(column: pd.Series) -> pd.Series:
     return text.where(valid, "")
 
 
+#: Key of the opaque ids of secret rows, new at every start: stable within the running app
+#: (views of different roles join on ids) but not reversible to the stored id.
+_ID_KEY = secrets.token_bytes(32)
+
+
 def _secret_id(column: pd.Series) -> pd.Series:
-    """Ids of the stored form kept; any other id replaced by an opaque stable one."""
-    text = _text(column)
-    opaque = text.map(lambda t: "secret-" + hashlib.sha256(t.encode()).hexdigest()[:12])
-    return text.where(text.str.fullmatch(_ID), opaque)
+    """Opaque ids ("secret-…"): a stored id ("21-L298-1") would give the plan's line."""
+    return _text(column).map(
+        lambda t: "secret-" + hmac.new(_ID_KEY, t.encode(), hashlib.sha256).hexdigest()[:16])
 
 
 def _capacity(column: pd.Series) -> pd.Series:
@@ -464,10 +469,11 @@ _SECRET_FIXED = {"name": SECRET_NAME, "operator": SECRET_CONTACT[0], "phone": SE
 def secret_view(rows: pd.DataFrame) -> pd.DataFrame:
     """Secret rows as every role below gestionnaire sees them: an allow-list.
 
-    Kept, when well formed: id, dep, category, commune (``insee``), catchment codes,
+    Kept, when well formed: dep, category, commune (``insee``), catchment codes,
     ``remote``, a numeric capacity and its unit (places, logements…), status, the plan's
-    document (never its line), source year and date of the last check. Fixed: the generic
-    name, the SIAO/115 contact, ``secret``. Every other column is blank (``""``, NaN for
+    document (never its line), source year and date of the last check. The id becomes an
+    opaque one (the stored id names the plan's line). Fixed: the generic name, the SIAO/115
+    contact, ``secret``. Every other column is blank (``""``, NaN for
     numbers, False for flags): a street typed into any field never reaches a page.
 
     Examples

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import streamlit as st
+from test_pages import PAGES, open_app
 
 from components import data
-from geo.listings import read_secret_terms, read_services
-from test_pages import PAGES, open_app
+from geo.listings import SECRET_NAME, read_secret_terms, read_services
 
 RAW = read_services()
 SECRET = RAW[RAW["confidentiality"] == "secret"]
@@ -50,7 +49,8 @@ def test_every_public_row_mentioning_a_secret_place_loses_its_point():
 
 
 def test_secret_rows_keep_their_commune_and_capacity_for_the_counts():
-    public = data.services().set_index("id")
-    assert (public.loc[SECRET["id"], "capacity"].fillna(-1).to_numpy()
-            == SECRET["capacity"].fillna(-1).to_numpy()).all()
-    assert pd.Series(public.loc[SECRET["id"], "insee"]).tolist() == SECRET["insee"].tolist()
+    public = data.services()
+    shown = public[public["name"] == SECRET_NAME]
+    key = ["insee", "catchment", "capacity"]
+    assert (shown[key].fillna(-1).sort_values(key).to_numpy().tolist()
+            == SECRET[key].fillna(-1).sort_values(key).to_numpy().tolist())

@@ -56,8 +56,7 @@ def test_a_secret_row_keeps_what_is_meant_for_the_public_when_well_formed():
                             capacity=9.0, capacity_unit="Places", status="planned",
                             source_document="Plan cadre 62", source_line="12")
     shown = listings.public_view(frame(row), terms=()).iloc[0]
-    assert (shown["id"], shown["dep"], shown["insee"], shown["catchment"]) == (
-        "62-L12-1", "62", "62041", "epci:200033579")
+    assert (shown["dep"], shown["insee"], shown["catchment"]) == ("62", "62041", "epci:200033579")
     assert (shown["capacity"], shown["capacity_unit"]) == (9.0, "places")
     assert shown["status"] == "planned"
     assert (shown["name"], shown["phone"]) == (listings.SECRET_NAME, listings.SECRET_CONTACT[1])
@@ -76,6 +75,13 @@ def test_an_allowed_column_holding_anything_but_its_format_is_blanked(column, va
     assert "rue" not in listings.fold(str(shown[column]))
     if column == "capacity":
         assert math.isnan(shown["capacity"])
+
+
+def test_secret_ids_are_opaque_stable_and_distinct():
+    rows = frame(street_everywhere(id="21-L298-1"), street_everywhere(id="21-L298-2"))
+    first, again = (listings.public_view(rows, terms=())["id"].tolist() for _ in range(2))
+    assert first == again and len(set(first)) == 2
+    assert not any("298" in i or i.startswith("21-") for i in first)
 
 
 def test_a_shelter_category_is_secret_whatever_its_confidentiality_says():

@@ -10,17 +10,23 @@
 :func:`restore` reads either kind of file and replaces both tables in one transaction, so
 the restored database has the same counts and checksums (:func:`store.services.checksums`)
 as the snapshot. Accounts are left as they are.
+
+:func:`scheduled` is the backup a timer runs (``python -m store backup --dir var/backups
+--keep 14``, cron or systemd, see the README): a file named ``carto-vif-<UTC time>`` in the
+folder, then only the ``keep`` newest such files are kept. :func:`store.db.last_backup`
+finds the newest one for the message shown when the database is lost.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from store.db import history_table, now, services_table, writing
+from store.db import BACKUP_GLOB, history_table, now, services_table, writing
 from store.services import StoreError
 
 FORMAT = "carto-vif-backup"
@@ -68,6 +74,27 @@ def backup(engine: sa.Engine, target: Path) -> Path:
     finally:
         source.close()
     return target
+
+
+def scheduled(engine: sa.Engine, folder: Path, keep: int = 14) -> tuple[Path, list[Path]]:
+    """Write ``folder/carto-vif-<UTC time>.sqlite3`` (``.json`` on PostgreSQL), keep ``keep``.
+
+    The file is written under a hidden name and renamed when complete. Returns the file
+    written and the older backups removed (only ``carto-vif-*`` files of
+    ``folder`` are ever removed). Raises ValueError (French) when ``keep`` is below 1.
+    """
+    if keep < 1:
+        raise ValueError(f"--keep {keep} : il faut garder au moins une sauvegarde")
+    folder = Path(folder)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    suffix = ".sqlite3" if engine.dialect.name == "sqlite" else ".json"
+    name = f"{BACKUP_GLOB[:-1]}{stamp}{suffix}"
+    partial = backup(engine, folder / f".{name}.partial")  # never a half file under the name
+    written = partial.replace(folder / name)
+    older = sorted(folder.glob(BACKUP_GLOB))[:-keep]
+    for path in older:
+        path.unlink()
+    return written, older
 
 
 def _load(data: bytes) -> dict:

@@ -13,12 +13,29 @@ busy timeout cannot wait out). Reads use a plain deferred ``BEGIN`` and never bl
 Every value of ``geo.schema.SERVICE_COLUMNS`` is stored as text, exactly as in
 ``services.csv``, so a row round-trips byte for byte; ``read_services`` types it like
 ``geo.listings.read_services``.
+
+**After the first edit the database is the reference.** The first history row written by
+someone other than the seed (an edit, an import, a restore) leaves a *reference marker*, a
+small JSON file kept outside the database: next to the SQLite file
+(``var/carto-vif.sqlite3.reference``), or for PostgreSQL in ``var/state/`` under a name
+derived from host, port, database and user (a row in the database could not outlive a
+dropped database). When the marker exists, a missing database file, a PostgreSQL database
+without its tables, or empty tables stop :func:`make_engine` with :class:`DatabaseLost`
+(French, naming the last backup of :func:`last_backup`); the database is never re-created
+from ``services.csv``. Without a marker (a fresh install) it is created and seeded. A file
+that is not a readable database, or a server that does not answer, raises
+:class:`DatabaseUnavailable` and is never overwritten. Dropping the tables through
+:data:`metadata` (``metadata.drop_all``, a deliberate reset: the tests do it) removes the
+marker; ``DROP TABLE`` or ``dropdb`` outside the app does not.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,6 +47,13 @@ from sqlalchemy import event
 from geo.schema import ROOT, SERVICE_COLUMNS, SERVICES_FILE
 
 DEFAULT_PATH = ROOT / "var" / "carto-vif.sqlite3"
+#: Default folder of scheduled backups (``python -m store backup --dir``); ``CARTO_VIF_BACKUP_DIR``.
+DEFAULT_BACKUP_DIR = ROOT / "var" / "backups"
+#: Folder of the PostgreSQL reference markers; ``CARTO_VIF_STATE_DIR``.
+DEFAULT_STATE_DIR = ROOT / "var" / "state"
+#: Names of the files written by scheduled backups (sorted by name = sorted by time).
+BACKUP_GLOB = "carto-vif-*"
+LOG = logging.getLogger("carto_vif.store")
 #: Who wrote the rows seeded from ``services.csv`` (in the history).
 SEED_USER = "import initial (services.csv)"
 
@@ -65,6 +89,36 @@ meta_table = sa.Table(
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+login_attempts_table = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("aid", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Text, nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False, index=True),
+    sa.Column("address", sa.Text, nullable=False, server_default="", index=True),
+    sa.Column("outcome", sa.Text, nullable=False),  # success, failure, locked
+)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be used (unreadable file, server down): a French message.
+
+    ``str(error)`` is meant for the gestionnaire and the server log (it may name a file);
+    pages show :data:`PUBLIC_MESSAGE` and the backup's file name only.
+    """
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
+
+
+class DatabaseLost(DatabaseUnavailable):
+    """The database was edited once (reference marker) and is now missing or empty."""
+
+
+#: What every page shows when the database is unavailable (no path, host or port).
+PUBLIC_MESSAGE = ("La base de données est indisponible : l'application ne peut pas afficher "
+                  "les services pour le moment. Réessayez plus tard ; la ou le gestionnaire "
+                  "trouvera le détail dans le journal du serveur.")
 
 
 def now() -> str:
@@ -106,7 +160,129 @@ def _sqlite_pragmas(engine: sa.Engine) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE) -> sa.Engine:
+def _sqlite_file(url: str | sa.URL) -> Path | None:
+    """The file of a SQLite URL (``None`` for memory or another database)."""
+    url = sa.make_url(url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def backup_dir() -> Path:
+    """Folder of the scheduled backups: ``CARTO_VIF_BACKUP_DIR``, else ``var/backups``."""
+    folder = os.environ.get("CARTO_VIF_BACKUP_DIR", "").strip()
+    return Path(folder) if folder else DEFAULT_BACKUP_DIR
+
+
+def last_backup(folder: Path | None = None) -> Path | None:
+    """The newest scheduled backup (``carto-vif-*``) of ``folder``, or ``None``.
+
+    >>> last_backup(Path("/nonexistent")) is None
+    True
+    """
+    folder = backup_dir() if folder is None else Path(folder)
+    files = sorted(folder.glob(BACKUP_GLOB)) if folder.is_dir() else []
+    return files[-1] if files else None
+
+
+def marker_path(url: str | sa.URL) -> Path | None:
+    """Where the reference marker of the database at ``url`` lives (``None``: in memory).
+
+    >>> marker_path("sqlite:////srv/carto.sqlite3").as_posix()
+    '/srv/carto.sqlite3.reference'
+    >>> a = marker_path("postgresql+psycopg://u:secret@db:5432/carto")
+    >>> a == marker_path("postgresql+psycopg://u:other@db:5432/carto"), "secret" in str(a)
+    (True, False)
+    """
+    url = sa.make_url(url)
+    if url.get_backend_name() == "sqlite":
+        path = _sqlite_file(url)
+        return path.with_name(path.name + ".reference") if path else None
+    identity = f"{url.get_backend_name()}://{url.username}@{url.host}:{url.port}/{url.database}"
+    folder = os.environ.get("CARTO_VIF_STATE_DIR", "").strip()
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
+    name = f"{url.get_backend_name()}-{digest}.reference"
+    return (Path(folder) if folder else DEFAULT_STATE_DIR) / name
+
+
+def is_reference(url: str | sa.URL) -> bool:
+    """Whether the database at ``url`` has been edited once (its marker exists)."""
+    marker = marker_path(url)
+    return marker is not None and marker.exists()
+
+
+def mark_reference(url: str | sa.URL) -> None:
+    """Write the reference marker of ``url`` (once; a failure is logged, never raised)."""
+    marker = marker_path(url)
+    if marker is None or marker.exists():
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        shown = sa.make_url(url).render_as_string(hide_password=True)
+        marker.write_text(json.dumps({"database": shown, "first_edit": now()}) + "\n",
+                          encoding="utf-8")
+    except OSError as err:  # a read-only folder must not fail the edit itself
+        LOG.warning("Marqueur de référence non écrit (%s) : %s", marker, err)
+
+
+def _lost(reason: str) -> DatabaseLost:
+    found = last_backup()
+    pointer = (f"Dernière sauvegarde trouvée : {found}. Restaurez-la avec "
+               f"« python -m store restore {found} »." if found else
+               f"Aucune sauvegarde trouvée dans {backup_dir()} : cherchez la dernière copie "
+               "de la base, puis « python -m store restore FICHIER ».")
+    return DatabaseLost(f"{reason} Elle a déjà été modifiée : elle n'est pas recréée à partir "
+                        f"de services.csv, pour ne rien écraser. {pointer}", found)
+
+
+def _watch_edits(engine: sa.Engine) -> None:
+    """Write the marker at the first history row not written by the seed."""
+    state = {"marked": is_reference(engine.url)}
+
+    @event.listens_for(engine, "after_execute")
+    def _after(conn, clause, multiparams, params, _options, _result) -> None:  # noqa: ANN001
+        if (state["marked"] or not isinstance(clause, sa.Insert)
+                or clause.table is not history_table):
+            return
+        rows = multiparams or [params or clause.compile().params]
+        if any(isinstance(r, dict) and r.get("who") != SEED_USER for r in rows):
+            mark_reference(engine.url)
+            state["marked"] = True
+
+
+@event.listens_for(metadata, "after_drop")
+def _forget_marker(_target, connection, **_kw) -> None:  # noqa: ANN001
+    marker = marker_path(connection.engine.url)
+    if marker is not None:
+        marker.unlink(missing_ok=True)
+
+
+def _check_reference(conn: sa.Connection) -> None:
+    """Raise :class:`DatabaseLost` if a reference database lost its tables or rows."""
+    if not sa.inspect(conn).has_table("services"):
+        raise _lost("La base de données n'a plus ses tables.")
+    if conn.execute(sa.select(sa.func.count()).select_from(history_table)).scalar() == 0:
+        raise _lost("La base de données est vide.")
+
+
+def _open(url: str, recovering: bool) -> sa.Engine:
+    path = _sqlite_file(url)
+    if path is not None:
+        if not path.exists() and is_reference(url) and not recovering:
+            raise _lost(f"La base de données {path} est introuvable.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        _sqlite_pragmas(engine)
+    elif url.startswith("sqlite"):
+        engine = sa.create_engine(url)
+        _sqlite_pragmas(engine)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    return engine
+
+
+def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
+                recovering: bool = False) -> sa.Engine:
     """Open (and on first use create and seed) the database at ``url``.
 
     Parameters
@@ -114,28 +290,69 @@ def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE) -> sa
     url : str, optional
         SQLAlchemy URL; default :func:`database_url`.
     seed : pathlib.Path or None
-        Listings CSV filling an empty database (``None``: leave it empty).
+        Listings CSV filling an empty database (``None``: leave it empty). Never used once
+        the database has been edited (its reference marker exists).
+    recovering : bool
+        Create missing tables even for a lost reference database (to restore a backup).
 
     Returns
     -------
     sqlalchemy.Engine
+
+    Raises
+    ------
+    DatabaseLost
+        The database was edited once and is now missing or empty (see the module's notes).
+    DatabaseUnavailable
+        The file is not a readable database, or the server does not answer.
     """
     url = url or database_url()
-    if url.startswith("sqlite"):
-        path = sa.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
-        _sqlite_pragmas(engine)
-    else:
-        engine = sa.create_engine(url, pool_pre_ping=True)
-    with writing(engine) as conn:
-        metadata.create_all(conn)
-    if seed is not None:
-        from store import services
+    engine = _open(url, recovering)
+    reference = is_reference(url)
+    try:
+        with writing(engine) as conn:
+            if reference and not recovering:
+                _check_reference(conn)
+            metadata.create_all(conn)
+            edited = conn.execute(sa.select(history_table.c.hid).where(
+                history_table.c.who != SEED_USER).limit(1)).first() is not None
+        if edited:
+            mark_reference(url)
+        _watch_edits(engine)
+        if seed is not None and not reference and not edited:
+            from store import services
 
-        services.seed_from_csv(engine, seed)
+            services.seed_from_csv(engine, seed)
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
+    except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as err:
+        engine.dispose()
+        shown = sa.make_url(url).render_as_string(hide_password=True)
+        LOG.error("Base de données %s inutilisable : %s", shown, err)
+        raise DatabaseUnavailable(
+            f"La base de données {shown} est illisible ou ne répond pas "
+            f"({err.__class__.__name__}) : elle n'est ni écrasée ni recréée. Vérifiez le "
+            "fichier ou le serveur, ou restaurez la dernière sauvegarde "
+            f"({last_backup() or 'aucune trouvée'}).", last_backup()) from err
     return engine
+
+
+def health_check(engine: sa.Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` unless the database answers a tiny read now.
+
+    Catches a SQLite file deleted or damaged, or a server stopped, after the engine opened.
+    """
+    path = _sqlite_file(engine.url)
+    if path is not None and not path.exists():
+        raise _lost(f"La base de données {path} est introuvable.") if is_reference(
+            engine.url) else DatabaseUnavailable(f"La base de données {path} est introuvable.")
+    try:
+        with reading(engine) as conn:
+            conn.execute(sa.select(services_table.c.id).limit(1)).first()
+    except (sa.exc.SQLAlchemyError, sqlite3.Error) as err:
+        raise DatabaseUnavailable(f"La base de données ne répond pas ({err.__class__.__name__}).",
+                                  last_backup()) from err
 
 
 @contextmanager

@@ -9,20 +9,29 @@ and shared, and its widgets and cookie component rerun the page in ways that fig
 Streamlit 1.67's ``pages/`` navigation (state lost on ``switch_page``). Here the password
 is checked once with ``argon2-cffi`` against the database and the session holds two plain
 strings, ``role`` and ``user`` (serialisable session state). Closing the tab ends the session.
+
+Throttling, locking and logging of failures are :func:`store.users.login`'s, stored in the
+database, so a new session does not reset them. The client address is
+``st.context.ip_address`` (the TCP peer); when ``CARTO_VIF_BEHIND_PROXY=1`` (the app behind
+``deploy/nginx.conf``, which *replaces* ``X-Forwarded-For`` by the real peer) it is the first
+hop of ``X-Forwarded-For``. Without a proxy that header is ignored: a client could forge it.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import streamlit as st
 
 from components import data
+from components.formatting import plain
 from store import users
 from store.views import ROLE_LABELS, ROLES, at_least
 
 ROLE_KEY, USER_KEY = "role", "user"
-_FAILURES = "_login_failures"
+_NOTICE = "_login_notice"
+PROXY_ENV = "CARTO_VIF_BEHIND_PROXY"
 
 
 def current_role() -> str:
@@ -36,14 +45,29 @@ def current_user() -> str:
     return str(st.session_state.get(USER_KEY, "")) if current_role() != "public" else ""
 
 
+def client_address() -> str:
+    """The client's address (``""`` when unknown, e.g. on localhost without a proxy)."""
+    if os.environ.get(PROXY_ENV, "").strip() == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For", "")
+        first = forwarded.split(",")[0].strip() if isinstance(forwarded, str) else ""
+        if first:
+            return first[:64]
+    peer = st.context.ip_address
+    return peer[:64] if isinstance(peer, str) else ""  # None on localhost
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def _login(name: str, password: str) -> None:
-    role = users.authenticate(data.engine(), name.strip(), password)
-    if role is None:
-        st.session_state[_FAILURES] = st.session_state.get(_FAILURES, 0) + 1
-        time.sleep(min(0.5 * st.session_state[_FAILURES], 5))  # slows password guessing
-        st.error("Nom ou mot de passe incorrect.")
+    answer = users.login(data.engine(), name, password, client_address())
+    if answer.role is None:
+        _pause(answer.delay)  # slows password guessing
+        st.error(answer.message)
         return
-    st.session_state.update({ROLE_KEY: role, USER_KEY: name.strip(), _FAILURES: 0})
+    st.session_state.update({ROLE_KEY: answer.role, USER_KEY: name.strip()[:64],
+                             _NOTICE: answer.message})
     st.rerun()
 
 
@@ -59,7 +83,7 @@ def login_form() -> None:
 
 def logout() -> None:
     """Forget the role and user of this session."""
-    for key in (ROLE_KEY, USER_KEY):
+    for key in (ROLE_KEY, USER_KEY, _NOTICE):
         st.session_state.pop(key, None)
 
 
@@ -67,7 +91,10 @@ def sidebar_status() -> None:
     """Who is logged in, and a logout button, in the sidebar."""
     if current_role() == "public":
         return
-    st.sidebar.caption(f"Connecté·e : {current_user()} ({ROLE_LABELS[current_role()]})")
+    notice = st.session_state.pop(_NOTICE, "")
+    if notice:
+        st.warning(notice)
+    st.sidebar.caption(f"Connecté·e : {plain(current_user())} ({ROLE_LABELS[current_role()]})")
     st.sidebar.button("Se déconnecter", on_click=logout, key="logout")
 
 

@@ -38,7 +38,8 @@ def listing_caption(listing_sources: pd.DataFrame) -> str:
             "l'absence de données n'est pas l'absence de service."
         )
     docs = "; ".join(
-        f"{row.Document} (période {row.Période}, {row.Services} services)" for row in listing_sources.itertuples(index=False)
+        f"{row.Document} (période {row.Période}, {row.Services} services)"
+        for row in listing_sources.itertuples(index=False)
     )
     return (
         f"Sources du recensement : {docs}. Ces documents ne nomment qu'une partie des lieux : "

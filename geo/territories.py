@@ -138,7 +138,7 @@ def read_communes(dep: str | None = None) -> gpd.GeoDataFrame:
 
 
 def read_units(dep: str | None = None) -> gpd.GeoDataFrame:
-    """Return the map units (communes; arrondissements for Paris, Lyon, Marseille), points in EPSG:4326.
+    """Return the map units (communes; arrondissements in Paris, Lyon, Marseille), EPSG:4326 points.
 
     Parameters
     ----------
@@ -179,7 +179,8 @@ def read_arrondissements(dep: str | None = None) -> gpd.GeoDataFrame:
 
 
 def read_epci() -> gpd.GeoDataFrame:
-    """Return EPCI outlines (``siren``, ``nom``, ``nature``, ``deps``, ``dep_siege``, ``population``).
+    """Return EPCI outlines (``siren``, ``nom``, ``nature``, ``deps``, ``dep_siege``,
+    ``population``).
 
     Whole EPCI even when it straddles a border: filter with ``deps.str.split(";")``.
     """
@@ -192,7 +193,7 @@ def read_departements() -> gpd.GeoDataFrame:
 
 
 def read_france_services(dep: str | None = None) -> gpd.GeoDataFrame:
-    """Return France services sites (ANCT, 1 Aug 2024), ``insee`` re-coded to COG 2026, EPSG:4326."""
+    """Return France services sites (ANCT, 1 Aug 2024), ``insee`` in COG 2026, EPSG:4326."""
     return _read(FRANCE_SERVICES_FILE, dep)
 
 

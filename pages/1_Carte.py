@@ -10,7 +10,9 @@ panels.missing_locations(filters)
 
 with st.container(key="carte"):
     clicked = clickmap.click_map(
-        data.coverage_map_html(filters.dep, filters.categories, threshold), key="carte-cliquable", height=620
+        data.coverage_map_html(filters.dep, filters.categories, threshold),
+        key="carte-cliquable",
+        height=620,
     )
 panels.legend(mapviews.distance_legend())
 panels.legend(data.categories_legend(filters.categories))

@@ -4,7 +4,8 @@ Usage (from the project root)::
 
     python scripts/bench_load.py [--raw ../shared/geodata/raw] [--runs 7]
 
-Processed = every ``data/processed/display/*.parquet`` + ``communes.parquet`` through the\n``geo.territories`` loaders;
+Processed = every ``data/processed/display/*.parquet`` + ``communes.parquet`` through the
+``geo.territories`` loaders;
 raw = the 96 ``communes-adminexpress2025-30m/*.geojson`` files. Budget: processed ≥ 10× faster.
 """
 

@@ -53,7 +53,9 @@ def report(counts: Counter[str]) -> str:
     for text in sorted(parsed):
         s = schedules[text]
         what = "always open" if s.always_open else "; ".join(
-            r.rrule + (f" {r.start:%H:%M}-{r.end:%H:%M}" if r.start is not None and r.end is not None else "")
+            r.rrule
+            + (f" {r.start:%H:%M}-{r.end:%H:%M}"
+               if r.start is not None and r.end is not None else "")
             for r in s.rules)
         lines.append(f"  {counts[text]:>2} × {text!r} → {what}")
     return "\n".join(lines)

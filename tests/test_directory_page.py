@@ -52,7 +52,8 @@ def test_the_directory_sentence_counts_what_the_table_shows():
     table = at.dataframe[-1].value
     sentence = next(c.value for c in at.caption if "correspond" in c.value)
     assert sentence.startswith(f"{len(table)} service")
-    assert all("cidff" in f"{n} {o}".lower() for n, o in zip(table["Service"], table["Opérateur"]))
+    assert all("cidff" in f"{n} {o}".lower()
+               for n, o in zip(table["Service"], table["Opérateur"], strict=True))
 
 
 def test_a_professional_sees_the_place_of_a_service_given_on_referral():

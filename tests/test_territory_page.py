@@ -1,14 +1,14 @@
-"""AppTest: the "Mon territoire" page for an EPCI, an arrondissement, a bad URL, a straddling EPCI."""
+"""AppTest: "Mon territoire" page for an EPCI, an arrondissement, a bad URL, a straddling EPCI."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 import streamlit as st
+from test_pages import open_app
 
 from components.formatting import number
 from geo.schema import COMMUNES_FILE, EPCI_FILE
-from test_pages import open_app
 
 pytestmark = pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 PAGE = "pages/4_Mon_territoire.py"

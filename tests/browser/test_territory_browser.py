@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from browser_harness import assert_no_external_requests, wait_until_idle
 
-from geo.schema import COMMUNES_FILE, EPCI_FILE
+from geo.schema import EPCI_FILE
 
 pytestmark = pytest.mark.skipif(not EPCI_FILE.exists(), reason="data/processed not built yet")
 DESVRES_SAMER = "200018083"

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 from shapely import box
@@ -16,7 +15,7 @@ from shapely import box
 from components import sheet
 from components.formatting import number
 from geo.profile import territory_profile
-from geo.schema import COMMUNES_FILE, EPCI_FILE
+from geo.schema import EPCI_FILE
 
 
 def pdf_pages_text(pdf: bytes) -> list[str]:

@@ -8,14 +8,20 @@ import shapely
 from shapely import Point, box
 
 from geo.cog import created_from, recode_to_current, successors
-from geo.prepare import _density_2026, clean_coverage, drop_small_rings, fill_gaps, population_points
+from geo.prepare import (
+    _density_2026,
+    clean_coverage,
+    drop_small_rings,
+    fill_gaps,
+    population_points,
+)
 from geo.territories import normalise_name
 
 COLUMNS = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TYPECOM_AP", "COM_AP"]
 
 
 def mvt(*rows: tuple[str, ...]) -> pd.DataFrame:
-    """Build a mouvements table from (MOD, date, type before, code before, type after, code after)."""
+    """Build a mouvements table from (MOD, date, type/code before, type/code after)."""
     return pd.DataFrame(list(rows), columns=COLUMNS)
 
 

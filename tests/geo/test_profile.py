@@ -72,7 +72,11 @@ def test_iscg_posts_covering_the_territory_include_a_shared_post_and_say_which_a
 
 @pytest.mark.parametrize(
     ("capacities", "label"),
-    [([2.0, 0.0], "< 3 places"), ([15.0], "< 3 structures"), ([15.0, 8.0], "23 places (2 structures)")],
+    [
+        ([2.0, 0.0], "< 3 places"),
+        ([15.0], "< 3 structures"),
+        ([15.0, 8.0], "23 places (2 structures)"),
+    ],
 )
 def test_shelter_places_are_published_only_in_aggregate(capacities, label):
     rows = [service(f"h{i}", "hebergement", insee="1", capacity=c, capacity_unit="places",
@@ -188,11 +192,13 @@ def test_real_territory_figures_match_an_independent_computation(sheet_data, key
     communes = _communes()
     own = communes[communes[column] == code]
     assert table.loc["population", "territoire"] == own["population"].sum()
-    assert table.loc["population", "departement"] == communes.groupby("dep")["population"].sum()["62"]
+    dep_population = communes.groupby("dep")["population"].sum()["62"]
+    assert table.loc["population", "departement"] == dep_population
     assert table.loc["communes", "territoire"] == len(own)
     expected = _beyond_by_hand(pd.Index(own["insee"]))
     assert table.loc["beyond_10", "territoire"] == expected[10.0]
     assert table.loc["beyond_20", "territoire"] == expected[20.0]
     by_hand = _permanences_by_hand(set(own["insee"]), set(own["arr"]), set(own["epci_siren"]), "62")
-    shown = table.loc["services:permanence", "territoire"] if "services:permanence" in table.index else 0
+    shown = (table.loc["services:permanence", "territoire"]
+             if "services:permanence" in table.index else 0)
     assert shown == by_hand

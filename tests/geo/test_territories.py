@@ -147,7 +147,8 @@ def test_france_services_are_current(communes):
 def test_commune_names_find_former_and_delegated_communes():
     names = t.read_commune_names()
     found = {k: set(names.loc[names["key"] == k, "insee"]) for k in
-             ("marconne", "bermeries", "lomme", "pierrefitte sur seine", "paris 15e arrondissement")}
+             ("marconne", "bermeries", "lomme", "pierrefitte sur seine",
+              "paris 15e arrondissement")}
     assert found == {"marconne": {"62447"}, "bermeries": {"59006"}, "lomme": {"59350"},
                      "pierrefitte sur seine": {"93066"}, "paris 15e arrondissement": {"75056"}}
     assert not names.duplicated(["key", "insee"]).any()

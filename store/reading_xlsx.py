@@ -58,8 +58,8 @@ def _member_problem(archive: zipfile.ZipFile, member: zipfile.ZipInfo, budget: i
                                "refusé", read
                     head = chunk
     except NotImplementedError:
-        return f"{name} compressée par une méthode non prise en charge (seules « stockée » et " \
-               "« deflate » sont lues)", read
+        return f"{name} compressée par une méthode non prise en charge ; l'enregistrer à nouveau " \
+               "depuis Excel ou LibreOffice", read
     except RuntimeError:
         return f"{name} chiffrée (protégée par un mot de passe)", read
     except zipfile.BadZipFile as err:
@@ -240,7 +240,8 @@ def read_sheet(raw: bytes, errors: list[str], notes: list[str], max_rows: int) -
         return None
     if not visible:
         errors.append(f"seules des feuilles masquées contiennent des données ({hidden}) ; "
-                      "afficher la feuille à importer" if hidden else "classeur vide")
+                      "afficher la feuille à importer" if hidden
+                      else "classeur sans aucune feuille remplie")
         return None
     if hidden:
         notes.append(f"Feuille masquée {hidden} ignorée.")

@@ -11,34 +11,32 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import zipfile
 
-import openpyxl
 import pytest
+from hostile_files import (
+    GOOD,
+    GOOD_JSON,
+    HEADER,
+    SHEET,
+    bad_crc,
+    csv_bytes,
+    json_services,
+    lying_sizes,
+    nested_json,
+    patch_headers,
+    rezip,
+    sheet_xml,
+    with_cell,
+    workbook,
+    xlsx_bytes,
+)
 
 from store import imports
 from store.services import StoreError, checksums
 
-HEADER = ["Nom", "Catégorie", "Commune", "Code postal", "Téléphone", "Horaires", "Statut"]
-GOOD = ["Permanence juridique CIDFF", "permanence", "Vichy", "03200", "04 70 00 00 00",
-        "le mardi 9h-12h", "en service"]
-
-
-def csv_bytes(rows: list[list[str]], sep: str = ";", encoding: str = "utf-8",
-              header: list[str] = HEADER) -> bytes:
-    """A CSV file as an office would write it (no quoting unless needed)."""
-    def cell(value: str) -> str:
-        quoted = '"' + value.replace('"', '""') + '"'
-        return quoted if sep in value or '"' in value or "\n" in value else value
-    lines = [sep.join(cell(v) for v in row) for row in [header, *rows]]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
-
-
-def with_cell(column: str, value: str, rows: int = 1) -> bytes:
-    """The good row with one cell replaced (on the last of ``rows`` rows)."""
-    row = list(GOOD)
-    row[HEADER.index(column)] = value
-    return csv_bytes([GOOD] * (rows - 1) + [row])
+ASCII_HEADER = ["Nom", "Type", "Commune", "CP", "Tel", "Horaires", "Statut"]
 
 
 def with_columns(extra: dict[str, str]) -> bytes:
@@ -46,14 +44,23 @@ def with_columns(extra: dict[str, str]) -> bytes:
     return csv_bytes([GOOD + list(extra.values())], header=HEADER + list(extra))
 
 
-def xlsx_bytes(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in [header, *rows]:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def encoded(name: str, encoding: str) -> bytes:
+    """The good row named ``name``, ASCII headers, the whole file in ``encoding``."""
+    return csv_bytes([[name, *GOOD[1:]]], header=ASCII_HEADER).decode().encode(encoding)
+
+
+def lying_dimension() -> bytes:
+    """A sheet whose ``<dimension>`` declares only its header row."""
+    raw = xlsx_bytes([GOOD])
+    xml = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:B1"/>', sheet_xml(raw))
+    return rezip(raw, {SHEET: xml})
+
+
+def unclosed_quote() -> bytes:
+    """A quote opened in the last column of line 2 and never closed, three rows after it."""
+    first = csv_bytes([[*GOOD, "voir aussi"]], header=[*HEADER, "Remarques"])
+    rest = csv_bytes([[*GOOD, "x"]] * 3, header=[])
+    return first.replace(b";voir aussi", b';"voir aussi') + rest.lstrip(b"\r\n")
 
 
 def zip_bomb() -> bytes:
@@ -180,6 +187,54 @@ REFUSED = [
     ("json-not-a-list", "f.json", b'{"services": 3}', ["liste « services »"]),
     ("figure-row-in-services-format", "f.csv", with_cell("Catégorie", "aggregate"),
      ["chiffre territorial"]),
+    # issue 10: rows lost or altered, crashes, English messages
+    ("unclosed-quote-in-last-column", "f.csv", unclosed_quote(),
+     ["Ligne 2", "« Remarques »", "guillemet ouvert jamais fermé", "voir aussi"]),
+    ("quote-swallowing-rows", "f.csv", csv_bytes([]) + b'A;permanence;Vichy;03200;;;"en service'
+     b"\r\nB;permanence;Vichy;03200;;;x\r\n" + b'C;permanence;Vichy;03200;;;fin"\r\n',
+     ["Ligne 2", "« Statut »", "lignes entières"]),
+    ("xlsx-second-sheet-with-data", "f.xlsx",
+     workbook(("Feuil1", [HEADER, GOOD]), ("Feuil2", [HEADER, GOOD])),
+     ["plusieurs feuilles remplies", "« Feuil1 »", "« Feuil2 »"]),
+    ("xlsx-only-hidden-sheet-has-data", "f.xlsx",
+     workbook(("Vide", []), ("Cachée", [HEADER, GOOD]), hidden=("Cachée",)),
+     ["feuilles masquées", "« Cachée »"]),
+    ("mac-roman", "f.csv", encoded("Hénin-Beaumont", "mac_roman"),
+     ["Ligne 2", "« Nom »", "HŽnin-Beaumont", "Mac Roman"]),
+    ("shift-jis", "f.csv", encoded("Centre 日本", "shift_jis"),
+     ["Ligne 2", "« Nom »", "“ú–{", "Shift-JIS"]),
+    ("mixed-utf8-and-cp1252", "f.csv",
+     csv_bytes([["LXEscale", *GOOD[1:]]]).decode().encode("cp1252").replace(
+         b"LXEscale", "L’Escale".encode()), ["Ligne 2", "« Nom »", "Lâ€™Escale", "mal encodé"]),
+    ("xlsx-phone-as-number", "f.xlsx", xlsx_bytes([[*GOOD[:4], 470000000, *GOOD[5:]]]),
+     ["Ligne 2", "« Téléphone »", "« 470000000 »", "zéro initial"]),
+    ("json-duplicate-key", "f.json",
+     json_services(GOOD_JSON[:-1] + ', "nom": "Autre nom"}'), ["ligne 3", "« nom »", "deux fois"]),
+    ("json-object-value", "f.json", json_services(GOOD_JSON[:-1] + ', "notes": {"a": 1}}'),
+     ["Ligne 3", "« notes »", '« {"a": 1} »']),
+    ("json-list-value", "f.json", json_services(GOOD_JSON[:-1] + ', "notes": ["a"]}'),
+     ["Ligne 3", "« notes »", '« ["a"] »']),
+    ("csv-first-line-over-128-kb", "f.csv",
+     csv_bytes([[*GOOD, "x"]], header=[*HEADER, "Y" * 140_000]),
+     ["Ligne 1", "« n° 8 »", "140\u202f000 caractères"]),
+    ("value-over-an-excel-cell", "f.csv", with_cell("Horaires", "z" * 40_000),
+     ["Ligne 2", "« Horaires »", "40\u202f000 caractères"]),
+    ("json-nested-1500-deep", "f.json", nested_json(1_500), ["ligne 1, colonne", "imbriquées"]),
+    ("json-5000-digit-number", "f.json",
+     json_services(GOOD_JSON[:-1] + ', "capacite": ' + "9" * 5_000 + "}"),
+     ["ligne 3", "nombre de 5\u202f000 caractères"]),
+    ("json-unterminated-string", "f.json", b'{"services": [{"nom": "abc}]}',
+     ["ligne 1, colonne 23", "jamais fermé"]),
+    ("xlsx-bad-crc", "f.xlsx", bad_crc(), ["sheet1.xml", "CRC"]),
+    ("xlsx-unsupported-compression", "f.xlsx", patch_headers(xlsx_bytes([GOOD]), SHEET, method=6),
+     ["sheet1.xml", "méthode non prise en charge"]),
+    ("xlsx-encrypted-member", "f.xlsx", patch_headers(xlsx_bytes([GOOD]), SHEET, flags=1),
+     ["sheet1.xml", "chiffrée"]),
+    ("xlsx-lying-sizes", "f.xlsx", lying_sizes(), ["sheet1.xml", "endommagée"]),
+    ("not-a-zip", "f.xlsx", b"PK\x03\x04" + b"junk" * 50, ["XLSX illisible", "archive ZIP"]),
+    ("zip-not-a-workbook", "f.xlsx",
+     rezip(xlsx_bytes([GOOD]), {"[Content_Types].xml": b"<Types/>"}),
+     ["XLSX illisible", "structure interne"]),
 ]
 
 ACCEPTED = [
@@ -205,6 +260,25 @@ ACCEPTED = [
     # a service of one département's listing held in a neighbouring one, as the importer allows
     ("insee-outside-the-listing-departement", "f.csv",
      with_columns({"Département": "62", "Code INSEE": "03310"}), GOOD[0]),
+    # issue 10: read exactly, every row
+    ("row-after-40000-blank-lines", "f.csv",
+     csv_bytes([]) + b"\r\n" * 40_001 + csv_bytes([GOOD], header=[]).lstrip(b"\r\n"), GOOD[0]),
+    ("xlsx-row-50000-of-a-sparse-sheet", "f.xlsx",
+     workbook(("Feuil1", [HEADER] + [[]] * 49_998 + [GOOD])), GOOD[0]),
+    ("xlsx-lying-dimension", "f.xlsx", lying_dimension(), GOOD[0]),
+    ("xlsx-hidden-first-sheet", "f.xlsx",
+     workbook(("Ancienne", [HEADER, ["Ancien service", *GOOD[1:]]]), ("Annuaire", [HEADER, GOOD]),
+              hidden=("Ancienne",)), GOOD[0]),
+    ("xlsx-empty-second-sheet", "f.xlsx", workbook(("Feuil1", [HEADER, GOOD]), ("Feuil2", [])),
+     GOOD[0]),
+    ("cp1252-typography", "f.csv", encoded("L’Escale — « Œuvre » sœur…", "cp1252"),
+     "L’Escale — « Œuvre » sœur…"),
+    ("multi-line-note", "f.csv",
+     csv_bytes([[*GOOD, "1er étage\nsonner"]], header=[*HEADER, "Remarques"]), GOOD[0]),
+    ("xlsx-phone-with-digit-format", "f.xlsx",
+     workbook(("Feuil1", [HEADER, [*GOOD[:4], 470000000, *GOOD[5:]]]),
+              formats={"E2": "0# ## ## ## ##"}), GOOD[0]),
+    ("json-export", "f.json", json_services(GOOD_JSON), GOOD[0]),
 ]
 
 
@@ -241,6 +315,20 @@ def test_an_odd_but_valid_file_is_read_without_altering_a_character(sqlite_engin
 
 def test_the_corpus_has_at_least_forty_hostile_files():
     assert len(REFUSED) + len(ACCEPTED) >= 40
+
+
+def test_no_english_library_text_reaches_the_user(sqlite_engine, ref):
+    english = re.compile(r"\b(Unable|File is|Unterminated|Expecting|Error|not a|field larger|"
+                         r"expected|Bad|encrypted|password|compression method|Exceeds)\b")
+    for case, name, content, _ in REFUSED:
+        messages = " | ".join(imports.preview(sqlite_engine, name, content, ref).all_errors)
+        assert not english.search(messages), f"{case}: {messages[:300]}"
+
+
+def test_a_phone_with_a_digit_format_is_read_as_shown(sqlite_engine, ref):
+    content = dict((c[0], c[2]) for c in ACCEPTED)["xlsx-phone-with-digit-format"]
+    service = imports.preview(sqlite_engine, "f.xlsx", content, ref).rows[0].service
+    assert service["phone"] == "04 70 00 00 00"
 
 
 def test_a_decimal_comma_is_read_as_a_decimal(sqlite_engine, ref):

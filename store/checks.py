@@ -4,12 +4,30 @@ Each function takes the text as written and returns ``(value, problem)``: the va
 store (normalised only in ways that lose nothing: ``"12,5"`` → ``"12.5"``, ``"01/05/2026"``
 → ``"2026-05-01"``) and a French problem or ``""``. Nothing is guessed: a postcode that
 lost its leading zero is refused with the likely fix named, never repaired silently.
+
+Caps and formats (one rule, one function):
+
+- :data:`MAX_LENGTH`: every field has a cap, checked first by :func:`length` (id 64, name,
+  operator, place, address 300, phone 40, website 500, commune 100, free text 2 000…);
+- :func:`identifier`: letters, digits and ``. _ : -``, 64 at most;
+- :func:`phone`: French numbers (10 digits from 0, ``+33`` and the DROM codes, short numbers
+  such as 3919, 115, 17, 114, 116 006), spaces, dots, dashes allowed, several joined by
+  ``/``, ``;`` or ``ou``;
+- :func:`website`: ``http``/``https`` only, a host with a dot, no space or control character;
+- :func:`postcode_of_commune` and :func:`point_of_commune`: the postcode and the point must
+  belong to the commune (INSEE code) of the row. A CEDEX code listed for no commune is
+  accepted when it starts like the commune's département. The département of a listing
+  may differ from the commune's (a court of appeal in the next département), as the
+  seed importer allows.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import date
+from urllib.parse import urlsplit
 
 from geo.geocode import normalise
 from geo.importer import CATEGORY_MAP
@@ -29,6 +47,23 @@ _STATUS_WORDS |= {normalise(c): c for c in STATUSES} | {
 _CONFIDENTIALITY_WORDS = {normalise(c): c for c in CONFIDENTIALITY}
 _BOOLEANS = {"": "", "true": "true", "vrai": "true", "oui": "true", "1": "true",
              "false": "false", "faux": "false", "non": "false", "0": "false"}
+_FREE_TEXT = 2000
+#: Longest text accepted per field (characters).
+MAX_LENGTH: dict[str, int] = {
+    "id": 64, "dep": 3, "category": 60, "subcategory": _FREE_TEXT, "name": 300,
+    "operator": 300, "place": 300, "address": 300, "postcode": 10, "insee": 10,
+    "commune": 100, "lat": 30, "lon": 30, "precision": 30, "host_id": 64,
+    "catchment": _FREE_TEXT, "territory_served": 300, "remote": 10, "confidentiality": 30,
+    "capacity": 30, "capacity_unit": 100, "schedule": _FREE_TEXT, "phone": 40,
+    "website": 500, "audience": _FREE_TEXT, "status": 30, "source_document": 200,
+    "source_line": 10, "source_year": 30, "last_checked": 30, "notes": _FREE_TEXT,
+    # the seed-extraction format's own columns
+    "dept_code": 3, "dept_name": 100, "year": 30, "source_quote": _FREE_TEXT,
+}
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+_PHONE_SPLIT = re.compile(r"\s*(?:/|;|\bou\b)\s*")
+_PHONE = re.compile(r"0[1-9]\d{8}|\+33[1-9]\d{8}|\+(?:262|269|508|590|594|596)\d{9}"
+                    r"|3\d{3}|1[1-9]|11[0-9]|116\d{3}")
 _CATCHMENT = re.compile(r"^(national|dep:(\d{2}|2[AB]|97\d)|arr:\w{3,4}|epci:\d{9}|"
                         r"com:(\d{5}|2[AB]\d{3}))$")
 
@@ -188,3 +223,123 @@ def catchment(text: str) -> tuple[str, str]:
             return text, (f"code « {code} » inconnu (dep:62, arr:621, epci:SIREN, com:INSEE, "
                           "national)")
     return ";".join(c.strip() for c in text.split(";")), ""
+
+
+def length(field_name: str, text: str) -> str:
+    """A problem when ``text`` is longer than the field's cap (:data:`MAX_LENGTH`), else ``""``.
+
+    >>> length("phone", "0" * 41)
+    'texte trop long : 41 caractères (au plus 40 caractères)'
+    """
+    cap = MAX_LENGTH.get(field_name, _FREE_TEXT)
+    if len(text) <= cap:
+        return ""
+    return (f"texte trop long : {len(text):,} caractères (au plus {cap:,} caractères)"
+            .replace(",", " "))
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """The value as a message may quote it: cut after ``limit`` characters.
+
+    >>> quoted("a" * 50, 5)
+    'aaaaa…'
+    """
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def identifier(text: str) -> tuple[str, str]:
+    """A service id: letters, digits and ``. _ : -`` (64 at most).
+
+    >>> identifier("03-G1a2b"), identifier("03 x")[1]
+    (('03-G1a2b', ''), 'identifiant invalide : lettres, chiffres et . _ : - seulement')
+    """
+    if _ID.fullmatch(text) and len(text) <= MAX_LENGTH["id"]:
+        return text, ""
+    return text, "identifiant invalide : lettres, chiffres et . _ : - seulement"
+
+
+def phone(text: str) -> tuple[str, str]:
+    """French phone numbers as written (kept as is), one or several joined by ``/`` or ``;``.
+
+    >>> phone("04 70 00 00 00"), phone("3919")[1], phone("04 70")[1][:25]
+    (('04 70 00 00 00', ''), '', "« 04 70 » n'est pas un nu")
+    """
+    for number_text in _PHONE_SPLIT.split(text.strip()):
+        digits = re.sub(r"[\s.\-\u202f\xa0]", "", number_text).replace("(0)", "")
+        if not _PHONE.fullmatch(digits):
+            return text, (f"« {quoted(number_text)} » n'est pas un numéro de téléphone français "
+                          "(10 chiffres commençant par 0, +33…, ou numéro court comme 3919, "
+                          "115, 116 006)")
+    return text.strip(), ""
+
+
+def website(text: str) -> tuple[str, str]:
+    """A web address: ``http``/``https``, a host with a dot, no space or control character.
+
+    >>> website("https://www.cidff03.fr"), website("javascript:alert(1)")[1][:30]
+    (('https://www.cidff03.fr', ''), 'doit commencer par http:// ou ')
+    """
+    url = text.strip()
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in url):
+        return text, "adresse web invalide : espace ou caractère invisible"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return text, "adresse web invalide"
+    if parts.scheme.lower() not in ("http", "https"):
+        return text, "doit commencer par http:// ou https://"
+    if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+",
+                        host):
+        return text, "adresse web invalide : nom de site absent ou incorrect"
+    return url, ""
+
+
+def postcode_of_commune(code: str, postcodes: str, dep: str, commune: str,
+                        known_postcodes: frozenset[str] | set[str]) -> str:
+    """A problem when ``code`` is not a postcode of the commune, else ``""``.
+
+    ``postcodes`` is the commune's ``;``-joined list, ``dep`` its département and
+    ``known_postcodes`` every postcode of some commune: a code listed for no commune (a
+    CEDEX code) is accepted when it starts like the commune's département.
+
+    >>> postcode_of_commune("62300", "03200", "03", "Vichy", {"03200", "62300"})
+    "n'est pas un code postal de Vichy (03200)"
+    >>> postcode_of_commune("62033", "62000", "62", "Arras", {"62000"})
+    ''
+    """
+    if code in postcodes.split(";"):
+        return ""
+    prefix = "20" if dep in ("2A", "2B") else dep[:3] if dep.startswith("97") else dep
+    if code not in known_postcodes and code.startswith(prefix):
+        return ""
+    return f"n'est pas un code postal de {commune} ({postcodes.replace(';', ', ')})"
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres.
+
+    >>> round(distance_km(46.1277, 3.4266, 50.6311, 3.0586))
+    501
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def point_of_commune(lat: float, lon: float, commune_lat: float, commune_lon: float,
+                     area_km2: float | None, commune: str) -> str:
+    """A problem when the point is too far from its commune's point, else ``""``.
+
+    Allowed: 10 km, or three times the radius of a disc of the commune's area when larger
+    (about 150 km for Maripasoula).
+
+    >>> point_of_commune(50.6311, 3.0586, 46.1277, 3.4266, 5.9, "Vichy")[:26]
+    'point à 501 km de Vichy (a'
+    """
+    allowed = max(10.0, 3 * math.sqrt((area_km2 or 0) / math.pi))
+    far = distance_km(lat, lon, commune_lat, commune_lon)
+    if far <= allowed:
+        return ""
+    return f"point à {far:.0f} km de {commune} (au plus {allowed:.0f} km) : point ou commune faux ?"

@@ -10,6 +10,25 @@ format does not have (INSEE code, coordinates, check date, confidentiality…).
 and value). :func:`apply` saves the previewed rows in one transaction, and only when no
 row is in error: one problem anywhere and nothing is written. Rows of the database that
 the file does not mention are left as they are (an import never deletes).
+
+Identity (which stored service a row is), in this order, shown per row in the preview's
+« Correspondance » column:
+
+1. the row's explicit id (column « Identifiant »);
+2. a row of the seed-extraction format keeps its ``{dep}-L{source line}-{n}`` id only when
+   the stored service of that id has the same ``source_document`` and the same name
+   (compared without case, accents or punctuation): a re-extraction of the same document;
+3. a row without id matches the live service of the same département, the same commune
+   (INSEE code; the same catchment codes for a service without commune) and the same
+   name, when there is exactly one; never for a service created in the form
+   (``match=False``): a twin is only named in a note;
+4. otherwise the row gets a new id ``{dep}-G{8 hex digits}`` that no service, live,
+   deleted or in the history, has ever had. The line of a row in the file never makes
+   an id.
+
+A change of confidentiality or of category of a stored service is listed apart
+(:meth:`Preview.sensitive_table`) and :func:`apply` refuses it unless called with
+``confirm_sensitive=True``.
 """
 
 from __future__ import annotations
@@ -24,13 +43,17 @@ import sqlalchemy as sa
 
 from geo import importer
 from geo.geocode import normalise
-from geo.schema import SECRET_CATEGORIES, SERVICE_COLUMNS
+from geo.schema import CATEGORIES, SECRET_CATEGORIES, SERVICE_COLUMNS
 from store import checks, columns, rowchecks
-from store.db import writing
+from store.db import history_table, reading, writing
 from store.reading import Upload, read_upload
 from store.services import StoreError, change, insert, raw_services
 
 STATES = ("nouveau", "modifié", "inchangé", "erreur")
+#: Changes of a stored service saved only with an explicit confirmation.
+SENSITIVE = {"confidentiality": "confidentialité", "category": "catégorie"}
+MATCHES = {"id": "identifiant du fichier", "seed": "extraction : même document, ligne et nom",
+           "rule": "même département, même commune et même nom", "new": "nouvel identifiant"}
 _SECRET_BLANK = ("place", "address", "postcode", "lat", "lon", "precision", "host_id", "phone",
                  "notes")
 #: Placeholder territory that lets the importer accept a row already placed by the caller
@@ -48,6 +71,9 @@ class Row:
     changed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     expected_version: int | None = None
+    seed_id: str = ""
+    match: str = ""
+    sensitive: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -75,12 +101,24 @@ class Preview:
         return {s: found.get(s, 0) for s in STATES}
 
     def table(self) -> pd.DataFrame:
-        """One line per row: line, state, id, name, changed columns or problems (French)."""
+        """One line per row: line, state, id, how it was matched, name, changes or problems."""
         return pd.DataFrame(
             [{"Ligne": r.line, "État": r.state, "Identifiant": r.service.get("id", ""),
-              "Nom": r.service.get("name", ""),
+              "Correspondance": MATCHES.get(r.match, ""), "Nom": r.service.get("name", ""),
               "Détail": " ; ".join(r.errors) or ", ".join(r.changed)} for r in self.rows],
-            columns=["Ligne", "État", "Identifiant", "Nom", "Détail"])
+            columns=["Ligne", "État", "Identifiant", "Correspondance", "Nom", "Détail"])
+
+    @property
+    def sensitive(self) -> list[Row]:
+        """Rows that change the confidentiality or the category of a stored service."""
+        return [r for r in self.rows if r.sensitive and not r.errors]
+
+    def sensitive_table(self) -> pd.DataFrame:
+        """The changes of confidentiality or category, apart: line, id, name, change (French)."""
+        return pd.DataFrame(
+            [{"Ligne": r.line, "Identifiant": r.service["id"], "Nom": r.service["name"],
+              "Changement": " ; ".join(r.sensitive)} for r in self.sensitive],
+            columns=["Ligne", "Identifiant", "Nom", "Changement"])
 
 
 def _seed_row(values: dict) -> dict:
@@ -97,7 +135,7 @@ def _seed_row(values: dict) -> dict:
 def _overlay(service: dict, values: dict, ref: importer.Reference) -> dict:
     """Keep what the file says (id, point, confidentiality…) over what the import derived."""
     given = {k: v for k, v in values.items() if k in SERVICE_COLUMNS and v != ""}
-    service = {**service, "source_line": values["source_line"],
+    service = {**service, "id": "", "source_line": values["source_line"],
                "capacity": checks.capacity_text(values["capacity"])}
     if values["insee"]:
         point = ref.communes.loc[values["insee"]]
@@ -143,6 +181,7 @@ def _services_of(upload: Upload, mapping: dict, ref: importer.Reference) -> list
         row = rows[values["line"]]
         if not row.errors and values["line"] in by_line:
             row.service = _overlay(by_line[values["line"]], values, ref)
+            row.errors.extend(rowchecks.place_agrees(values, row.service["insee"], mapped, ref))
         elif not row.errors:
             row.errors.append(f"Ligne {values['line']} : chiffre territorial, pas un service "
                               f"(catégorie « {values['category']} »)")
@@ -158,7 +197,8 @@ def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
     importer.import_rows(table, ref, documents, out, counters)
     replay = Counter()
     for record in table.to_dict("records"):
-        row = rows[record["line"]] = Row(record["line"], "erreur", {"name": record["name"]})
+        row = rows[record["line"]] = Row(record["line"], "erreur", {"name": record["name"]},
+                                         errors=rowchecks.seed_fields(record))
         if not importer.check_row(pd.Series(record), ref.dep_codes):
             replay[(record["dept_code"], record["source_line"])] += 1
             row.service = {"id": f"{record['dept_code']}-L{record['source_line']}-"
@@ -166,7 +206,8 @@ def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
     found = {s["id"]: s for s in out.services}
     for row in rows.values():
         if row.service.get("id") in found:
-            row.service = found[row.service["id"]]
+            row.seed_id = row.service["id"]
+            row.service = {**found[row.seed_id], "id": ""}
         elif row.service.get("id") in {f["id"] for f in out.figures}:
             row.state, row.service["name"] = "ignoré", row.service["id"]
     for message in out.errors:
@@ -176,19 +217,61 @@ def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
     return [r for r in rows.values() if r.state != "ignoré"]
 
 
-def _match_existing(rows: list[Row], existing: pd.DataFrame) -> None:
-    """Give rows without id the id of the live service with the same dep, commune and name."""
+def _new_id(dep: str, taken: set[str], made: set[str]) -> str:
+    """A fresh ``{dep}-G{8 hex}`` id in neither ``taken`` nor ``made`` (then added to it)."""
+    while True:
+        sid = f"{dep}-G{uuid.uuid4().hex[:8]}"
+        if sid not in taken and sid not in made:
+            made.add(sid)
+            return sid
+
+
+def _history_ids(engine: sa.Engine) -> set[str]:
+    with reading(engine) as conn:
+        return set(conn.execute(sa.select(history_table.c.service_id).distinct()).scalars())
+
+
+def _key(dep: str, insee: str, catchment: str, name: str) -> tuple[str, str, str]:
+    return (dep, insee or f"zone:{catchment}", normalise(name))
+
+
+def _identify(rows: list[Row], existing: pd.DataFrame, taken: set[str], match: bool,
+              notes: list[str]) -> None:
+    """Give every row its id by the rules of the module docstring (explicit, seed, rule, new)."""
+    stored = existing.set_index("id", drop=False).to_dict("index")
     live = existing[~existing["deleted"].astype(bool)]
-    keys = {}
-    for sid, dep, insee, name in zip(live["id"], live["dep"], live["insee"], live["name"],
-                                     strict=True):
-        keys.setdefault((dep, insee, normalise(name)), []).append(sid)
+    keys: dict[tuple, list[str]] = {}
+    for sid, dep, insee, catchment, name in zip(live["id"], live["dep"], live["insee"],
+                                                live["catchment"], live["name"], strict=True):
+        keys.setdefault(_key(dep, insee, catchment, name), []).append(sid)
+    made: set[str] = set()
     for row in rows:
         s = row.service
-        if row.errors or s.get("id"):
+        if row.errors:
             continue
-        same = keys.get((s["dep"], s["insee"], normalise(s["name"])), [])
-        s["id"] = same[0] if len(same) == 1 else f"{s['dep']}-G{uuid.uuid4().hex[:8]}"
+        if s.get("id"):
+            row.match = "id"
+            continue
+        old = stored.get(row.seed_id)
+        if (old is not None and old["source_document"] == s.get("source_document", "")
+                and normalise(old["name"]) == normalise(s["name"])):
+            s["id"], row.match = row.seed_id, "seed"
+            continue
+        same = keys.get(_key(s["dep"], s["insee"], s["catchment"], s["name"]), [])
+        if match and len(same) == 1:
+            s["id"], row.match = same[0], "rule"
+            continue
+        if same:
+            notes.append(f"Ligne {row.line} : un service du même nom existe déjà dans cette "
+                         f"commune ({', '.join(same)}) ; la ligne crée un nouveau service.")
+        s["id"], row.match = _new_id(s["dep"], taken, made), "new"
+
+
+def _label(column: str, code: str) -> str:
+    """The French label of a confidentiality or category code."""
+    if column == "category" and code in CATEGORIES:
+        return CATEGORIES[code].label.lower()
+    return code.replace("_", " ") or "(vide)"
 
 
 def _compare(rows: list[Row], existing: pd.DataFrame) -> None:
@@ -210,6 +293,8 @@ def _compare(rows: list[Row], existing: pd.DataFrame) -> None:
             continue
         row.expected_version = int(old["version"])
         row.changed = [c for c in SERVICE_COLUMNS if str(old[c]) != row.service[c]]
+        row.sensitive = [f"{label} : {_label(c, str(old[c]))} → {_label(c, row.service[c])}"
+                         for c, label in SENSITIVE.items() if c in row.changed]
         if bool(old["deleted"]):
             row.changed.append("deleted")
         row.state = "modifié" if row.changed else "inchangé"
@@ -233,18 +318,25 @@ def preview(engine: sa.Engine, name: str, raw: bytes,
 
 
 def preview_records(engine: sa.Engine, records: list[dict],
-                    ref: importer.Reference | None = None) -> Preview:
-    """Like :func:`preview`, for rows typed in a form (field name → text), line 2 onwards."""
+                    ref: importer.Reference | None = None, match: bool = True) -> Preview:
+    """Like :func:`preview`, for rows typed in a form (field name → text), line 2 onwards.
+
+    ``match=False`` (a "nouveau service" of the form): a row without id is always a new
+    service, never matched by commune and name.
+    """
     headers = list(dict.fromkeys(k for r in records for k in r))
     rows = pd.DataFrame([[str(r.get(h, "")) for h in headers] + [n]
                          for n, r in enumerate(records, start=2)],
                         columns=[*[f"\x00{i}" for i in range(len(headers))], "line"], dtype=object)
-    return preview_upload(engine, Upload("formulaire", rows, headers), ref)
+    return preview_upload(engine, Upload("formulaire", rows, headers), ref, match)
 
 
 def preview_upload(engine: sa.Engine, upload: Upload,
-                   ref: importer.Reference | None = None) -> Preview:
-    """Check and compare rows already read (:func:`store.reading.read_upload`)."""
+                   ref: importer.Reference | None = None, match: bool = True) -> Preview:
+    """Check and compare rows already read (:func:`store.reading.read_upload`).
+
+    ``match`` : whether a row without id may match a stored service by commune and name.
+    """
     name = upload.name
     result = Preview(name, errors=upload.errors, notes=upload.notes)
     if upload.errors:
@@ -261,20 +353,28 @@ def preview_upload(engine: sa.Engine, upload: Upload,
             return result
         result.rows = _services_of(upload, mapping, ref)
     existing = raw_services(engine, include_deleted=True)
-    _match_existing(result.rows, existing)
+    taken = set(existing["id"]) | _history_ids(engine)
+    _identify(result.rows, existing, taken, match, result.notes)
     _compare(result.rows, existing)
     return result
 
 
-def apply(engine: sa.Engine, result: Preview, user: str) -> dict[str, int]:
+def apply(engine: sa.Engine, result: Preview, user: str,
+          confirm_sensitive: bool = False) -> dict[str, int]:
     """Save the new and changed rows of a preview in one transaction; return the counts.
 
     Raises :class:`store.services.StoreError` (nothing saved) when the preview has errors,
-    and :class:`store.services.ConflictError` when a row changed since the preview.
+    or changes the confidentiality or category of a stored service
+    (:attr:`Preview.sensitive`) without ``confirm_sensitive``, and
+    :class:`store.services.ConflictError` when a row changed since the preview.
     """
     if result.all_errors:
         raise StoreError(f"Import refusé : {len(result.all_errors)} erreur(s) ; rien n'a été "
                          "enregistré. Corriger le fichier puis le recharger.")
+    if result.sensitive and not confirm_sensitive:
+        raise StoreError(f"Import refusé : {len(result.sensitive)} service(s) changent de "
+                         "confidentialité ou de catégorie ; rien n'a été enregistré. Vérifier "
+                         "ces changements puis les confirmer explicitement.")
     with writing(engine) as conn:
         for row in result.rows:
             if row.state == "nouveau":

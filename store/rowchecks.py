@@ -2,8 +2,11 @@
 
 The row is read under the file's own headers (:class:`Mapped` keeps each field's header, so
 that messages name the column as the office wrote it); :func:`check_fields` runs the checks
-of :mod:`store.checks`; :func:`commune_of` fills the commune and département from the INSEE
-code, the postcode or the commune name (:class:`geo.geocode.CommuneGeocoder`).
+of :mod:`store.checks` (length caps first, then formats); :func:`commune_of` fills the
+commune and département from the INSEE code, the postcode or the commune name
+(:class:`geo.geocode.CommuneGeocoder`); :func:`place_agrees` checks, once the commune is
+known, that the postcode and the point given belong to it; :func:`seed_fields` runs the
+caps and the phone check on a row of the seed-extraction format.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from store.reading import Upload
 
 def where(line: int, header: str, value: str) -> str:
     """Start of a French error message naming the row, the column and the value."""
-    return f"Ligne {line}, colonne « {header} » : « {value} »"
+    return f"Ligne {line}, colonne « {header} » : « {checks.quoted(value, 80)} »"
 
 
 class Mapped:
@@ -43,15 +46,24 @@ def check_fields(rec: dict, mapped: Mapped, ref: importer.Reference) -> tuple[di
     values = {f: unquote(rec.get(f, "")) for f in columns.FIELDS} | {"line": rec["line"]}
     problems, line = [], rec["line"]
     known = frozenset(ref.communes.index)
+    too_long = set()
+    for name in columns.FIELDS:
+        problem = checks.length(name, values[name])
+        if problem:
+            too_long.add(name)
+            problems.append(f"{where(line, mapped.name(name), values[name])} {problem}")
 
     def run(field_name: str, check) -> None:  # noqa: ANN001
-        if field_name in rec and values[field_name] != "":
+        if field_name in rec and values[field_name] != "" and field_name not in too_long:
             value, problem = check(values[field_name])
             if problem:
                 problems.append(f"{where(line, mapped.name(field_name), values[field_name])} "
                                 f"{problem}")
             values[field_name] = value
 
+    run("id", checks.identifier)
+    run("phone", checks.phone)
+    run("website", checks.website)
     run("category", checks.category)
     values["status"], problem = checks.status(values["status"])
     if problem:
@@ -74,11 +86,56 @@ def check_fields(rec: dict, mapped: Mapped, ref: importer.Reference) -> tuple[di
                         f"« {mapped.name('lon')} » : « {values['lat']} ; {values['lon']} » "
                         f"{problem}")
     values["lat"], values["lon"] = lat, lon
-    for name in ("name", "operator", "place", "address", "notes", "schedule", "audience"):
-        if len(values[name]) > 2000:
-            problems.append(f"{where(line, mapped.name(name), values[name][:30] + '…')} texte "
-                            "trop long (au plus 2 000 caractères)")
     return values, problems
+
+
+def seed_fields(record: dict) -> list[str]:
+    """Caps and phone check of a seed-format row (its own column names), French problems."""
+    problems = []
+    for name, value in record.items():
+        problem = checks.length(name, value) if isinstance(value, str) else ""
+        if problem:
+            problems.append(f"{where(record['line'], name, value)} {problem}")
+    if not problems and record.get("phone"):
+        problem = checks.phone(record["phone"])[1]
+        if problem:
+            problems.append(f"{where(record['line'], 'phone', record['phone'])} {problem}")
+    return problems
+
+
+_POSTCODES: dict[int, frozenset[str]] = {}
+
+
+def _known_postcodes(ref: importer.Reference) -> frozenset[str]:
+    key = id(ref.communes)
+    if key not in _POSTCODES:
+        _POSTCODES.clear()
+        _POSTCODES[key] = frozenset(c for codes in ref.communes["postcodes"]
+                                    for c in codes.split(";") if c)
+    return _POSTCODES[key]
+
+
+def place_agrees(values: dict, insee: str, mapped: Mapped, ref: importer.Reference) -> list[str]:
+    """Problems when the postcode or the point given is not that of the commune ``insee``."""
+    if not insee or insee not in ref.communes.index:
+        return []
+    commune, problems, line = ref.communes.loc[insee], [], values["line"]
+    if values["postcode"]:
+        problem = checks.postcode_of_commune(values["postcode"], commune["postcodes"],
+                                             commune["dep"], commune["nom"],
+                                             _known_postcodes(ref))
+        if problem:
+            problems.append(f"{where(line, mapped.name('postcode'), values['postcode'])} "
+                            f"{problem}")
+    if values["lat"] and values["lon"]:
+        problem = checks.point_of_commune(
+            float(values["lat"]), float(values["lon"]), commune.geometry.y, commune.geometry.x,
+            commune.get("area_km2"), commune["nom"])
+        if problem:
+            problems.append(f"Ligne {line}, colonnes « {mapped.name('lat')} » et "
+                            f"« {mapped.name('lon')} » : « {values['lat']} ; {values['lon']} » "
+                            f"{problem}")
+    return problems
 
 
 def commune_of(values: dict, mapped: Mapped, ref: importer.Reference) -> str:

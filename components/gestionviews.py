@@ -2,7 +2,10 @@
 
 No caching here (the gestionnaire must see the database as it is); every save clears the
 listings caches (:func:`components.data.clear_listings_caches`) so that maps and directory
-show the change. Texts from the data are shown in tables or as plain text, never as HTML.
+show the change. Texts from the data are shown in tables or as plain text, never as HTML;
+every message that quotes a file, a user or the database goes through
+:func:`components.formatting.plain`. A change of confidentiality or category of a stored
+service is listed apart and saved only once its checkbox is ticked.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from components import data, exports, maps, uploads
+from components.formatting import plain
 from geo.schema import CATEGORIES, CONFIDENTIALITY, SECRET_CATEGORIES, STATUS_LABELS
 from store import backup, imports
 from store import exports as store_exports
@@ -50,7 +54,7 @@ def _saved(message: str) -> None:
 def show_message() -> None:
     """The confirmation of the last save, once."""
     if "gestion_message" in st.session_state:
-        st.success(st.session_state.pop("gestion_message"))
+        st.success(st.session_state.pop("gestion_message"))  # built with plain() ids
 
 
 def _choose(dep: str) -> dict | None:
@@ -116,7 +120,7 @@ def _show_preview(result: imports.Preview) -> None:
     for col, (state, n) in zip(cols, counts.items(), strict=True):
         col.metric(state.capitalize(), n)
     for note in result.notes:
-        st.caption(note)
+        st.caption(plain(note))
     if result.all_errors:
         st.error(f"{len(result.all_errors)} erreur(s) : rien ne sera enregistré.")
         st.dataframe(pd.DataFrame({"Erreur": result.all_errors}), hide_index=True,
@@ -124,15 +128,28 @@ def _show_preview(result: imports.Preview) -> None:
     st.dataframe(result.table(), hide_index=True, width="stretch")
 
 
-def _save(result: imports.Preview, user: str, loaded: tuple | None) -> None:
+def _confirmed(result: imports.Preview, key: str) -> bool:
+    """List the changes of confidentiality or category apart; True once they are confirmed."""
+    if not result.sensitive or result.all_errors:
+        return True
+    st.warning(f"{len(result.sensitive)} service(s) changent de confidentialité ou de "
+               "catégorie. Un hébergement secret rendu public montrerait son lieu : vérifier "
+               "chaque ligne ci-dessous.")
+    st.dataframe(result.sensitive_table(), hide_index=True, width="stretch")
+    return st.checkbox("Je confirme ces changements de confidentialité ou de catégorie",
+                       key=key)
+
+
+def _save(result: imports.Preview, user: str, loaded: tuple | None,
+          confirmed: bool = False) -> None:
     if loaded:
         for row in result.rows:
             if row.service.get("id") == loaded[0] and row.expected_version is not None:
                 row.expected_version = loaded[1]  # concurrency from the moment the form loaded
     try:
-        counts = imports.apply(data.engine(), result, user)
+        counts = imports.apply(data.engine(), result, user, confirm_sensitive=confirmed)
     except StoreError as err:
-        st.error(str(err))
+        st.error(plain(err))
         st.button("Recharger le service depuis la base", on_click=_forget_form, key="reload")
         return
     _saved(f"Enregistré : {counts['nouveau']} nouveau(x), {counts['modifié']} modifié(s).")
@@ -144,22 +161,25 @@ def edit_service(dep: str, user: str) -> None:
     row = _choose(dep)
     record = _form(row, dep)
     if record is not None:
+        # a "nouveau service" is always new: never matched to a service by commune and name
         st.session_state["edit_preview"] = imports.preview_records(
-            data.engine(), [record], data.reference())
+            data.engine(), [record], data.reference(), match=row is not None)
     result = st.session_state.get("edit_preview")
     if result is not None and result.rows:
         _show_preview(result)
         if not result.all_errors:
             _map(result.rows[0].service)
-        if result.ok and st.button("Enregistrer", type="primary", key="edit_save"):
-            _save(result, user, st.session_state.get("edit_loaded"))
+        confirmed = _confirmed(result, "edit_confirm")
+        if result.ok and st.button("Enregistrer", type="primary", key="edit_save",
+                                   disabled=not confirmed):
+            _save(result, user, st.session_state.get("edit_loaded"), confirmed)
     if row is not None and st.button("Supprimer ce service", key="edit_delete"):
         try:
             store.delete(data.engine(), row["id"], st.session_state["edit_loaded"][1], user)
         except StoreError as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
-        _saved(f"Service « {row['id']} » supprimé (restaurable dans la corbeille).")
+        _saved(f"Service « {plain(row['id'])} » supprimé (restaurable dans la corbeille).")
         st.rerun()
 
 
@@ -176,8 +196,10 @@ def import_file(user: str) -> None:
         cached = (digest, imports.preview(data.engine(), upload.name, raw, data.reference()))
         st.session_state["import_preview"] = cached
     _show_preview(cached[1])
-    if cached[1].ok and st.button("Enregistrer tout", type="primary", key="import_save"):
-        _save(cached[1], user, None)
+    confirmed = _confirmed(cached[1], "import_confirm")
+    if cached[1].ok and st.button("Enregistrer tout", type="primary", key="import_save",
+                                  disabled=not confirmed):
+        _save(cached[1], user, None, confirmed)
 
 
 def _changed(before: str | None, after: str | None) -> str:
@@ -214,9 +236,9 @@ def deleted(user: str) -> None:
         try:
             store.restore(data.engine(), *labels[label], user)
         except StoreError as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
-        _saved(f"Service « {labels[label][0]} » restauré.")
+        _saved(f"Service « {plain(labels[label][0])} » restauré.")
         st.rerun()
 
 

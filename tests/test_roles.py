@@ -23,6 +23,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from components import data
+from components.formatting import plain
 from geo.schema import SERVICE_COLUMNS
 from store import make_engine, services, users
 from store.views import rank
@@ -195,7 +196,7 @@ def test_an_edit_over_a_newer_save_is_refused_as_modified_meanwhile(database):
     at.text_input(key="f_schedule_62-GTEST2").set_value("le lundi 9h-12h")
     at = next(b for b in at.button if b.label == "Vérifier et prévisualiser").click().run()
     at = at.button(key="edit_save").click().run()
-    assert any("modifié entre-temps par collegue" in e.value for e in at.error)
+    assert any(plain("modifié entre-temps par collegue") in e.value for e in at.error)
     assert services.get(database, "62-GTEST2")["schedule"] == ""
 
 

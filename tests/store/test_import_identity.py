@@ -167,3 +167,69 @@ def test_an_unchanged_confidentiality_needs_no_confirmation(sqlite_engine, ref):
     result = imports.preview(sqlite_engine, "f.csv", content, ref)
     assert result.sensitive_table().empty
     imports.apply(sqlite_engine, result, "marie")
+
+
+# The Gestion page (AppTest): two "nouveau service" give two services; a secret shelter made
+# public waits for its checkbox.
+
+@pytest.fixture
+def gestion(tmp_path, monkeypatch):
+    from components import data
+    from store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'gestion.sqlite3'}"
+    engine = make_engine(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    data.clear_listings_caches()
+    yield engine
+    data.clear_listings_caches()
+    engine.dispose()
+
+
+def _gestion_page(dep: str):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
+                           default_timeout=120)
+    at.session_state["dep"] = dep
+    at.session_state["role"], at.session_state["user"] = "gestionnaire", "marie"
+    at.switch_page("pages/6_Gestion.py")
+    return at.run()
+
+
+def _preview_button(at):
+    return next(b for b in at.button if b.label == "Vérifier et prévisualiser")
+
+
+def test_two_new_services_in_the_gestion_form_give_two_services(gestion):
+    count = len(_rows(gestion))
+    for name in ("Permanence du lundi", "Permanence du mardi"):
+        at = _gestion_page("03")
+        at.text_input(key="f_name_nouveau").set_value(name)
+        at.text_input(key="f_insee_nouveau").set_value("03310")
+        at = _preview_button(at).click().run()
+        assert not at.exception, at.exception
+        at = at.button(key="edit_save").click().run()
+        assert any("Enregistré : 1 nouveau" in s.value for s in at.success), at.error
+    rows = _rows(gestion)
+    assert len(rows) == count + 2
+    assert {"Permanence du lundi", "Permanence du mardi"} <= {r["name"] for r in rows.values()}
+
+
+def test_the_gestion_form_saves_a_secret_made_public_only_once_confirmed(gestion):
+    at = _gestion_page("03")
+    label = next(o for o in at.selectbox(key="edit_choice").options if "03-L225-1" in o)
+    at = at.selectbox(key="edit_choice").set_value(label).run()
+    at.selectbox(key="f_category_03-L225-1").set_value("permanence")
+    at.selectbox(key="f_conf_03-L225-1").set_value("public")
+    at = _preview_button(at).click().run()
+    assert not at.exception, at.exception
+    assert any("changent de confidentialité" in w.value for w in at.warning)
+    assert at.button(key="edit_save").disabled
+    assert services.get(gestion, "03-L225-1")["confidentiality"] == "secret"
+    at = at.checkbox(key="edit_confirm").check().run()
+    assert not at.button(key="edit_save").disabled
+    at.button(key="edit_save").click().run()
+    assert services.get(gestion, "03-L225-1")["confidentiality"] == "public"

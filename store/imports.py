@@ -195,8 +195,9 @@ def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
     table, errors, _ = importer.apply_corrections(table, corrections, upload.name)
     out, counters, rows = importer.Outcome(errors=errors), Counter(), {}
     importer.import_rows(table, ref, documents, out, counters)
-    replay = Counter()
+    replay, records = Counter(), {}
     for record in table.to_dict("records"):
+        records[record["line"]] = record
         row = rows[record["line"]] = Row(record["line"], "erreur", {"name": record["name"]},
                                          errors=rowchecks.seed_fields(record))
         if not importer.check_row(pd.Series(record), ref.dep_codes):
@@ -208,6 +209,10 @@ def _seed_services(upload: Upload, ref: importer.Reference) -> list[Row]:
         if row.service.get("id") in found:
             row.seed_id = row.service["id"]
             row.service = {**found[row.seed_id], "id": ""}
+            given = {"line": row.line, "postcode": records[row.line]["postcode"], "lat": "",
+                     "lon": ""}
+            row.errors.extend(rowchecks.place_agrees(given, row.service["insee"],
+                                                     rowchecks.SEED_HEADERS, ref))
         elif row.service.get("id") in {f["id"] for f in out.figures}:
             row.state, row.service["name"] = "ignoré", row.service["id"]
     for message in out.errors:

@@ -36,6 +36,17 @@ class Mapped:
         return self.header.get(field_name, field_name)
 
 
+class _SeedHeaders:
+    """The seed-extraction format: each field under its own name (``postcode``…)."""
+
+    @staticmethod
+    def name(field_name: str) -> str:
+        return field_name
+
+
+SEED_HEADERS = _SeedHeaders()
+
+
 def unquote(value: str) -> str:
     """Undo the export's formula neutralisation: ``'=A1`` → ``=A1``."""
     return value[1:] if value.startswith("'") and value[1:2] in ("=", "+", "-", "@") else value
@@ -115,7 +126,8 @@ def _known_postcodes(ref: importer.Reference) -> frozenset[str]:
     return _POSTCODES[key]
 
 
-def place_agrees(values: dict, insee: str, mapped: Mapped, ref: importer.Reference) -> list[str]:
+def place_agrees(values: dict, insee: str, mapped: Mapped | _SeedHeaders,
+                 ref: importer.Reference) -> list[str]:
     """Problems when the postcode or the point given is not that of the commune ``insee``."""
     if not insee or insee not in ref.communes.index:
         return []

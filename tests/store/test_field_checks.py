@@ -136,3 +136,16 @@ def test_other_web_addresses_are_refused(url):
 def test_a_javascript_url_in_a_file_is_refused(sqlite_engine, ref):
     _refused(sqlite_engine, ref, _with({"Site web": "javascript:alert(1)"}),
              "Ligne 2", "« Site web » : « javascript:alert(1) »")
+
+
+def test_a_seed_row_with_a_postcode_of_another_commune_is_refused(sqlite_engine, ref):
+    from geo.importer import INPUT_COLUMNS
+
+    values = {c: "" for c in INPUT_COLUMNS} | {
+        "dept_code": "03", "dept_name": "Allier", "category": "permanence",
+        "name": "Permanence", "commune": "Vichy", "postcode": "62300", "status": "existing",
+        "year": "2026", "source_line": "9"}
+    content = csv_bytes([list(values.values())], sep=",", header=list(INPUT_COLUMNS))
+    result = imports.preview(sqlite_engine, "seed.csv", content, ref)
+    messages = " | ".join(result.all_errors)
+    assert "Ligne 2, colonne « postcode » : « 62300 » n'est pas un code postal de Vichy" in messages

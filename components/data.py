@@ -715,6 +715,20 @@ def engine() -> sa.Engine:
     return _engine(storage_url())
 
 
+def check_database() -> None:
+    """Raise ``store.db.DatabaseUnavailable`` unless the database answers now.
+
+    After a failure the engine and every listings cache are dropped, so the next run
+    reopens the database (and a fresh install that lost an unedited file seeds it again).
+    """
+    try:
+        store_db.health_check(engine())
+    except store_db.DatabaseUnavailable:
+        _engine.clear()
+        clear_listings_caches()
+        raise
+
+
 @st.cache_resource(show_spinner=False, max_entries=12)
 def _services(url: str, role: str) -> pd.DataFrame:
     """Live services of the database at ``url`` as ``role`` sees them (shared, read-only)."""

@@ -1,14 +1,25 @@
-"""One ``setup()`` for every page: config, navigation, quick exit, shared filters."""
+"""One ``setup()`` for every page: config, navigation, quick exit, database check, filters.
+
+When the database is unavailable (a SQLite file unreadable or lost, PostgreSQL down) every
+page shows the same French message and stops; the details (file, host, error) go to the
+server log (logger ``carto_vif.page``), never to the browser. With
+``client.showErrorDetails = "none"`` (``.streamlit/config.toml``) any other uncaught error
+shows Streamlit's generic text, without message, type or traceback.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
 
-from components import filters, safety, uploads
+from components import data, filters, safety, uploads
+from components.formatting import plain
+from store.db import PUBLIC_MESSAGE, DatabaseUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
+LOG = logging.getLogger("carto_vif.page")
 
 #: Navigation, in order: (script path relative to the root, label). A page is listed
 #: only when its file exists, so a link never leads nowhere.
@@ -35,12 +46,30 @@ def _navigation() -> None:
             st.sidebar.page_link(path, label=label)
 
 
+def database_or_stop() -> None:
+    """Stop the page with a French message (details in the server log) if the database fails."""
+    try:
+        data.check_database()
+    except DatabaseUnavailable as err:
+        LOG.error("Base de données indisponible : %s", err, exc_info=err.__cause__)
+        st.error(plain(PUBLIC_MESSAGE))
+        if err.backup is not None:
+            st.caption(plain(f"Pour la ou le gestionnaire : la base n'est pas recréée "
+                             f"automatiquement. Dernière sauvegarde : « {err.backup.name} » "
+                             "(python -m store restore)."))
+        st.stop()
+
+
 def setup(title: str, with_categories: bool = True) -> filters.Filters:
-    """Configure the page, draw navigation, quick exit and filters; return the filters."""
+    """Configure the page, draw navigation, quick exit and filters; return the filters.
+
+    Stops the page (:func:`database_or_stop`) when the database is unavailable.
+    """
     st.set_page_config(page_title=f"{title} – Carto-VIF", layout="wide")
     uploads.install()
     safety.quick_exit()
     _navigation()
+    database_or_stop()
     chosen = filters.sidebar(with_categories=with_categories)
     st.sidebar.caption(PRIVACY_NOTE)
     st.title(title)

@@ -218,11 +218,18 @@ def mark_reference(url: str | sa.URL) -> None:
         return
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        shown = sa.make_url(url).render_as_string(hide_password=True)
-        marker.write_text(json.dumps({"database": shown, "first_edit": now()}) + "\n",
+        marker.write_text(json.dumps({"database": _shown(url), "first_edit": now()}) + "\n",
                           encoding="utf-8")
     except OSError as err:  # a read-only folder must not fail the edit itself
         LOG.warning("Marqueur de référence non écrit (%s) : %s", marker, err)
+
+
+def _shown(url: str | sa.URL) -> str:
+    """``url`` without its password (for messages and logs)."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(adresse de base de données invalide)"
 
 
 def _lost(reason: str) -> DatabaseLost:
@@ -307,9 +314,10 @@ def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
         The file is not a readable database, or the server does not answer.
     """
     url = url or database_url()
-    engine = _open(url, recovering)
-    reference = is_reference(url)
+    engine = None
     try:
+        engine = _open(url, recovering)
+        reference = is_reference(url)
         with writing(engine) as conn:
             if reference and not recovering:
                 _check_reference(conn)
@@ -324,11 +332,13 @@ def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
 
             services.seed_from_csv(engine, seed)
     except DatabaseUnavailable:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         raise
     except (sa.exc.SQLAlchemyError, sqlite3.Error, OSError) as err:
-        engine.dispose()
-        shown = sa.make_url(url).render_as_string(hide_password=True)
+        if engine is not None:
+            engine.dispose()
+        shown = _shown(url)
         LOG.error("Base de données %s inutilisable : %s", shown, err)
         raise DatabaseUnavailable(
             f"La base de données {shown} est illisible ou ne répond pas "

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo prepare`` and ``python -m geo import-listings``.
+"""Command line: ``python -m geo prepare``, ``import-listings`` and ``build-national``.
 
 Examples
 --------
@@ -9,6 +9,10 @@ Rebuild the reference territories from the raw data (run from the project root):
 Import listings files (seed extractions or a département's own file) into ``data/listings``::
 
     python -m geo import-listings data/sources/seeds/*.csv
+
+Build the national layers (annuaire 2016, FINESS hospitals 2020) into ``data/national``::
+
+    python -m geo build-national --raw ../shared/geodata/raw
 """
 
 from __future__ import annotations
@@ -34,11 +38,20 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--check", action="store_true",
                      help="valider et afficher le rapport sans rien écrire")
 
+    nat = sub.add_parser("build-national",
+                         help="Construit data/national (annuaire 2016, hôpitaux FINESS 2020).")
+    nat.add_argument("--raw", type=Path, default=Path("../shared/geodata/raw"),
+                     help="dossier geodata/raw (défaut : ../shared/geodata/raw)")
+
     args = parser.parse_args(argv)
     if args.command == "prepare":
         from geo import prepare
 
         return prepare.run(args.raw, only=args.only)
+    if args.command == "build-national":
+        from geo import national
+
+        return national.run(args.raw)
     from geo import importer
 
     return importer.run(args.files, write=not args.check)

@@ -186,8 +186,8 @@ class Territory:
                                     columns=["insee", "nom", "dep", "postcodes", "geometry"])
         units = pd.read_parquet(folder / "units.parquet", columns=["unit", "insee"])
         arm = {u: i for u, i in zip(units["unit"], units["insee"], strict=True) if u != i}
-        display = pd.concat([gpd.read_parquet(p) for p in sorted((folder / "display").glob("*.parquet"))],
-                            ignore_index=True)
+        files = sorted((folder / "display").glob("*.parquet"))
+        display = pd.concat([gpd.read_parquet(p) for p in files], ignore_index=True)
         return cls(communes, commune_shapes(gpd.GeoDataFrame(display, crs=WGS84)), arm)
 
     def recode(self, codes: pd.Series, mouvements: pd.DataFrame) -> pd.Series:
@@ -335,7 +335,8 @@ def build_annuaire(records: pd.DataFrame, territory: Territory,
                        "collectivité d'outre-mer : hors du territoire de l'application",
                        "code commune de 2016 sans commune actuelle unique")
     bad = pd.DataFrame({
-        "dataset": ANNUAIRE_DATASET, "source_id": unresolved["id"], "source_type": unresolved["type"],
+        "dataset": ANNUAIRE_DATASET, "source_id": unresolved["id"],
+        "source_type": unresolved["type"],
         "source_dep": unresolved["source_dep"], "name": unresolved["nom"].map(clean_name),
         "code_source": unresolved["codeinsee"], "postcode": unresolved["postcode"],
         "city": unresolved["city"], "reason": reasons})
@@ -399,7 +400,8 @@ def build_hospitals(sites: pd.DataFrame, territory: Territory,
     """
     kept = sites[sites["facility_type"].isin(HOSPITAL_TYPES)].reset_index(drop=True)
     by_postcode: dict[str, list[str]] = {}
-    for insee, codes in zip(territory.communes["insee"], territory.communes["postcodes"], strict=True):
+    communes = territory.communes
+    for insee, codes in zip(communes["insee"], communes["postcodes"], strict=True):
         for p in str(codes or "").split(";"):
             by_postcode.setdefault(p.strip(), []).append(insee)
     insee, reasons = [], []
@@ -412,7 +414,8 @@ def build_hospitals(sites: pd.DataFrame, territory: Territory,
     bad = kept[~ok]
     unresolved = pd.DataFrame({
         "dataset": FINESS_DATASET, "source_id": bad["id"], "source_type": bad["facility_type"],
-        "source_dep": bad["postcode"].map(lambda p: postcode_dep(p) or p[:2]), "name": bad["hospital_name"], "code_source": "",
+        "source_dep": bad["postcode"].map(lambda p: postcode_dep(p) or p[:2]),
+        "name": bad["hospital_name"], "code_source": "",
         "postcode": bad["postcode"], "city": bad["city"],
         "reason": [r for r, good in zip(reasons, ok, strict=True) if not good]})
     k = kept[ok].reset_index(drop=True)
@@ -592,6 +595,8 @@ def _pick_record(text: str, candidates: pd.DataFrame, commune: str) -> tuple[pd.
     words = set(text.split())
     commune_words = set(normalise_name(commune).split())
     own = [set(normalise_name(n).split()) - _GENERIC - commune_words for n in candidates["name"]]
+    common = set.intersection(*own)
+    own = [w - common for w in own]  # a word every candidate has tells none apart
     by_name = [i for i, w in enumerate(own) if w & words]
     if len(by_name) == 1:
         return candidates.iloc[by_name[0]], "nom"
@@ -632,7 +637,8 @@ def merged_view(plan: pd.DataFrame, layer: pd.DataFrame, merges: pd.DataFrame) -
     for plan_id, national_id in zip(merges["plan_id"], merges["national_id"], strict=True):
         i, rec = index[plan_id], records.loc[national_id]
         for col in ("address", "postcode", "lat", "lon", "precision"):
-            out.iat[i, out.columns.get_loc(col)] = rec[col]
+            text = pd.api.types.is_string_dtype(out[col]) or out[col].dtype == object
+            out.iat[i, out.columns.get_loc(col)] = str(rec[col]) if text else rec[col]
         if rec["phone"]:
             out.iat[i, out.columns.get_loc("phone")] = rec["phone"]
         if not out.iat[i, out.columns.get_loc("website")] and rec["website"]:
@@ -665,7 +671,8 @@ def figures(layer: pd.DataFrame, unresolved: pd.DataFrame, merges: pd.DataFrame,
     ban = layer[layer["point_source"] == "ban"].groupby("dep").size()
     bad = unresolved.groupby("source_dep").size()
     merged = merges.groupby("dep").size() if len(merges) else pd.Series(dtype=int)
-    table = pd.DataFrame({"read": read.reindex(deps).fillna(0), "kept": kept.reindex(deps).fillna(0),
+    table = pd.DataFrame({"read": read.reindex(deps).fillna(0),
+                          "kept": kept.reindex(deps).fillna(0),
                           "address": address.reindex(deps).fillna(0),
                           "ban": ban.reindex(deps).fillna(0),
                           "unresolved": bad.reindex(deps).fillna(0),
@@ -715,7 +722,8 @@ def report_markdown(table_ann: pd.DataFrame, table_fin: pd.DataFrame, layer: pd.
               "Règle : `geo.national.match_plan_services` (même commune, catégorie compatible, "
               "nom du service qui désigne ce lieu). À relire par une personne.", ""]
     for dep, grp in merges.groupby("dep"):
-        lines += [f"### {dep}", "", "| service du plan | fiche nationale | règle |", "|---|---|---|"]
+        lines += [f"### {dep}", "", "| service du plan | fiche nationale | règle |",
+                  "|---|---|---|"]
         lines += [f"| {r.plan_id} {r.plan_name} | {r.national_id} {r.national_name} | {r.how} |"
                   for r in grp.itertuples()]
         lines.append("")
@@ -761,10 +769,12 @@ def run(raw: Path, out: Path = NATIONAL, processed: Path | None = None,
     raw, out = Path(raw), Path(out)
     folder = processed or schema.PROCESSED
     territory = Territory.from_processed(folder)
-    mouvements = cog.read_mouvements(raw / "decoupage-administratif-sources" / "mouvements-communes.csv")
+    mouvements = cog.read_mouvements(
+        raw / "decoupage-administratif-sources" / "mouvements-communes.csv")
     records = read_annuaire(raw / "annuaire-service-public-2016" / "data")
     annuaire, bad_ann = build_annuaire(records, territory, mouvements)
-    geocoder = CommuneGeocoder.from_files(folder / "commune_names.parquet", folder / "communes.parquet")
+    geocoder = CommuneGeocoder.from_files(folder / "commune_names.parquet",
+                                          folder / "communes.parquet")
     sites = read_hospitals(raw / "gisco-healthcare-2020" / "FR.csv")
     finess, bad_fin = build_hospitals(sites, territory, geocoder)
     layer = pd.concat([annuaire, finess], ignore_index=True)
@@ -784,12 +794,13 @@ def run(raw: Path, out: Path = NATIONAL, processed: Path | None = None,
                out / UNRESOLVED_FILE.name)
     _write_csv(merges, out / MERGES_FILE.name)
     unresolved = pd.concat([bad_ann, bad_fin], ignore_index=True)
-    (out / REPORT_FILE.name).write_text(report_markdown(table_ann, table_fin, layer, unresolved, merges),
-                                        encoding="utf-8")
+    text = report_markdown(table_ann, table_fin, layer, unresolved, merges)
+    (out / REPORT_FILE.name).write_text(text, encoding="utf-8")
     for name, table in (("annuaire", table_ann), ("finess", table_fin)):
         t = table.sum()
-        print(f"{name:9s} read {t['read']:6d} kept {t['kept']:6d} address {_pct(t['address'], t['kept'])}"
-              f" unresolved {t['unresolved']:4d} merges {t['merges']:3d}", flush=True)
+        print(f"{name:9s} read {t['read']:6d} kept {t['kept']:6d} "
+              f"address {_pct(t['address'], t['kept'])} unresolved {t['unresolved']:4d} "
+              f"merges {t['merges']:3d}", flush=True)
     return 0
 
 

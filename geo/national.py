@@ -1,6 +1,6 @@
 """National open layers (``python -m geo build-national``) and the "one place, one service" rule.
 
-Two national, geocoded sources of ``../shared/geodata/raw`` (sections 8 and 9 of its README)
+Two national, geocoded sources of the ``geodata/raw`` folder (sections 8 and 9 of its README)
 become layers of their own in ``data/national/``, beside the plans' listings:
 
 * ``annuaire_2016.csv``: the DILA annuaire of local public services (service-public.fr,

@@ -80,17 +80,21 @@ def hits(text: str, role: str) -> list[str]:
     return [word for word in forbidden(role) if word in folded]
 
 
+def planted_rows() -> list[dict]:
+    """The secret rows, the referral group and the public rows naming the shelter."""
+    return [SHELTER, EVERY_FIELD, REFERRAL] + [
+        {"id": f"62-GLEAKM{i}", "dep": "62", "category": "permanence",
+         "confidentiality": "public", "insee": "62041", "status": "existing",
+         "remote": "false", "lat": f"50.29{i}", "lon": "2.78", "precision": "adresse", **row}
+        for i, row in enumerate(MENTIONS)]
+
+
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     """The committed listings plus the planted rows; DATABASE_URL points to them."""
     url = f"sqlite:///{tmp_path_factory.mktemp('leaks') / 'leaks.sqlite3'}"
     engine = make_engine(url)
-    planted = [SHELTER, EVERY_FIELD, REFERRAL]
-    planted += [{"id": f"62-GLEAKM{i}", "dep": "62", "category": "permanence",
-                 "confidentiality": "public", "insee": "62041", "status": "existing",
-                 "remote": "false", "lat": f"50.29{i}", "lon": "2.78", "precision": "adresse",
-                 **row} for i, row in enumerate(MENTIONS)]
-    for row in planted:
+    for row in planted_rows():
         services.create(engine, {c: row.get(c, "") for c in SERVICE_COLUMNS}, "test")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)

@@ -552,7 +552,7 @@ def sheet_territories() -> dict[str, dict]:
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def sheet_choices(dep: str) -> dict[str, str]:
-    """Territories of a département's sheets: key → label; EPCI touching it, then arrondissements."""
+    """Territories of a département's sheets, key → label: EPCI touching it, then arr."""
     known = sheet_territories()
     own = {k: v for k, v in known.items() if dep in v["deps"]}
     ordered = sorted(own, key=lambda k: (own[k]["level"] != "epci", own[k]["label"].lower()))
@@ -791,7 +791,8 @@ def services_to_check(role: str, dep: str) -> pd.DataFrame:
                           "Dernière vérification": own["last_checked"].replace("", "jamais"),
                           "Mois": months, "État": quality.freshness(own["last_checked"],
                                                                     date.today())})
-    table = table[table["État"] != "recent"].sort_values("Mois", ascending=False, na_position="first")
+    table = table[table["État"] != "recent"].sort_values("Mois", ascending=False,
+                                                        na_position="first")
     return table.assign(État=table["État"].map(quality.FRESHNESS)).reset_index(drop=True)
 
 

@@ -311,7 +311,8 @@ class Sheet:
     edition: dt.date = field(default_factory=dt.date.today)
 
 
-GREY, DARK, RULE = colors.HexColor("#f2f2f2"), colors.HexColor("#1f1f1f"), colors.HexColor("#999999")
+GREY, DARK = colors.HexColor("#f2f2f2"), colors.HexColor("#1f1f1f")
+RULE = colors.HexColor("#999999")
 BLUE = colors.HexColor("#000091")  # Marianne blue of the State's visual identity
 
 
@@ -421,9 +422,9 @@ def _footer(canvas: object, doc: object) -> None:
     canvas.saveState()
     canvas.setFont("Helvetica", 6.5)
     canvas.setFillColor(colors.HexColor("#595959"))
-    canvas.drawString(doc.leftMargin, 7 * mm,
-                      "Carto-VIF – données publiques (Licence Ouverte 2.0) et plans départementaux. "
-                      "L'absence de service recensé n'est pas l'absence de service.")
+    footer = ("Carto-VIF – données publiques (Licence Ouverte 2.0) et plans départementaux. "
+              "L'absence de service recensé n'est pas l'absence de service.")
+    canvas.drawString(doc.leftMargin, 7 * mm, footer)
     canvas.drawRightString(A4[0] - doc.rightMargin, 7 * mm, f"page {doc.page}")
     canvas.restoreState()
 

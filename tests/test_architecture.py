@@ -61,3 +61,13 @@ def test_only_components_uploads_shows_a_file_uploader():
     showing = [p.relative_to(ROOT).as_posix() for p in RUNTIME
                if "st.file_uploader(" in p.read_text(encoding="utf-8")]
     assert showing == ["components/uploads.py"]
+
+
+def test_ruff_finds_nothing():
+    """The house style is what the tooling enforces (``pyproject.toml``'s Ruff rules)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", str(ROOT)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]

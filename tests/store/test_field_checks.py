@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hostile_files import HEADER, csv_bytes
 
 from store import checks, imports
 from store.services import StoreError, checksums
 
-HEADER = ["Nom", "Catégorie", "Commune", "Code postal", "Téléphone", "Horaires", "Statut"]
 GOOD = ["Permanence juridique CIDFF", "permanence", "Vichy", "03200", "04 70 00 00 00",
         "le mardi 9h-12h", "en service"]
-
-
-def csv_bytes(rows: list[list[str]], sep: str = ";", header: list[str] = HEADER) -> bytes:
-    """A CSV file as an office would write it (quoted only when needed)."""
-    def cell(value: str) -> str:
-        quoted = '"' + value.replace('"', '""') + '"'
-        return quoted if sep in value or '"' in value or "\n" in value else value
-    return ("\r\n".join(sep.join(cell(v) for v in row) for row in [header, *rows])
-            + "\r\n").encode()
 
 
 def _with(extra: dict[str, str], row: list[str] = GOOD) -> bytes:

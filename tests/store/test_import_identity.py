@@ -10,22 +10,13 @@ stored service is listed apart and saved only with an explicit confirmation.
 from __future__ import annotations
 
 import pytest
+from hostile_files import HEADER, csv_bytes
 
 from geo.schema import SERVICE_COLUMNS
 from store import imports, services
 from store.services import StoreError
 
-HEADER = ["Nom", "Catégorie", "Commune", "Code postal", "Téléphone", "Horaires", "Statut"]
 ALLIER = (("Vichy", "03200"), ("Moulins", "03000"), ("Montluçon", "03100"))
-
-
-def csv_bytes(rows: list[list[str]], sep: str = ";", header: list[str] = HEADER) -> bytes:
-    """A CSV file as an office would write it (quoted only when needed)."""
-    def cell(value: str) -> str:
-        quoted = '"' + value.replace('"', '""') + '"'
-        return quoted if sep in value or '"' in value or "\n" in value else value
-    return ("\r\n".join(sep.join(cell(v) for v in row) for row in [header, *rows])
-            + "\r\n").encode()
 
 
 @pytest.fixture(scope="module")

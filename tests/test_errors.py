@@ -15,27 +15,13 @@ from pathlib import Path
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
+from test_roles import rendered
 
 from components import data
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [None, "pages/3_Annuaire.py", "pages/6_Gestion.py"]
 DOWN = "postgresql+psycopg://carto:motdepasse@127.0.0.1:1/carto_vif"
-
-
-def _rendered(at: AppTest) -> str:
-    chunks = []
-
-    def walk(node) -> None:  # noqa: ANN001
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "SerializeToString"):
-            chunks.append(proto.SerializeToString())
-        children = getattr(node, "children", None) or {}
-        for child in (children.values() if isinstance(children, dict) else children):
-            walk(child)
-
-    walk(at._tree)
-    return b"\n".join(chunks).decode("utf-8", errors="replace")
 
 
 @pytest.fixture(params=["corrupt-sqlite", "postgres-down"])
@@ -65,7 +51,7 @@ def test_every_page_says_the_database_is_unavailable_in_french(broken, page, cap
     at.run()
     assert not at.exception
     assert any("La base de données est indisponible" in e.value for e in at.error)
-    text = _rendered(at)
+    text = rendered(at)
     for secret in [*broken, "Traceback", 'File "', "/work/", "site-packages"]:
         assert secret not in text, secret
     assert any(r.name == "carto_vif.page" for r in caplog.records)  # details in the log

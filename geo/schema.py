@@ -114,6 +114,20 @@ SERVICE_COLUMNS = (
     "notes",
 )
 
+#: French label of each service column, as the Gestion page names it to a person.
+FIELD_LABELS = {
+    "id": "identifiant", "dep": "département", "category": "catégorie",
+    "subcategory": "description courte", "name": "nom", "operator": "structure",
+    "place": "lieu d'accueil", "address": "adresse", "postcode": "code postal",
+    "insee": "code INSEE", "lat": "latitude", "lon": "longitude", "precision": "précision",
+    "host_id": "lieu hôte", "catchment": "territoire desservi", "remote": "à distance",
+    "confidentiality": "confidentialité", "capacity": "capacité", "capacity_unit": "unité",
+    "schedule": "horaires", "phone": "téléphone", "website": "site web", "audience": "public",
+    "status": "statut", "source_document": "document source", "source_line": "ligne source",
+    "source_year": "année source", "last_checked": "dernière vérification", "notes": "notes",
+    "deleted": "restauré",
+}
+
 #: Columns of ``data/listings/figures.csv`` (territorial figures without a place).
 FIGURE_COLUMNS = (
     "id",

@@ -43,7 +43,7 @@ import sqlalchemy as sa
 
 from geo import importer
 from geo.geocode import normalise
-from geo.schema import CATEGORIES, SECRET_CATEGORIES, SERVICE_COLUMNS
+from geo.schema import CATEGORIES, FIELD_LABELS, SECRET_CATEGORIES, SERVICE_COLUMNS
 from store import checks, columns, rowchecks
 from store.db import history_table, reading, writing
 from store.reading import Upload, read_upload
@@ -105,7 +105,8 @@ class Preview:
         return pd.DataFrame(
             [{"Ligne": r.line, "État": r.state, "Identifiant": r.service.get("id", ""),
               "Correspondance": MATCHES.get(r.match, ""), "Nom": r.service.get("name", ""),
-              "Détail": " ; ".join(r.errors) or ", ".join(r.changed)} for r in self.rows],
+              "Détail": " ; ".join(r.errors)
+              or ", ".join(FIELD_LABELS.get(c, c) for c in r.changed)} for r in self.rows],
             columns=["Ligne", "État", "Identifiant", "Correspondance", "Nom", "Détail"])
 
     @property

@@ -103,6 +103,8 @@ def test_a_row_without_id_matches_one_live_service_of_same_commune_and_name(sqli
     row = second.rows[0]
     assert row.state == "modifié" and row.service["id"] == first.rows[0].service["id"]
     assert "même commune" in second.table()["Correspondance"][0]
+    assert "horaires" in second.table()["Détail"][0]  # the changed column, named in French
+    assert "schedule" not in second.table()["Détail"][0]
 
 
 def test_a_seed_row_of_another_document_is_new(sqlite_engine, real_ref):

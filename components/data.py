@@ -18,7 +18,17 @@ import streamlit as st
 from streamlit.runtime.caching.cache_utils import CachedFunc
 
 from components import maps, mapviews, sheet, tables
-from geo import coverage, gaps, importer, indicators, listings, nearby, profile, territories
+from geo import (
+    coverage,
+    gaps,
+    importer,
+    indicators,
+    listings,
+    national,
+    nearby,
+    profile,
+    territories,
+)
 from geo.crs import metric_crs
 from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
@@ -143,6 +153,25 @@ def units() -> pd.DataFrame:
 def france_services() -> pd.DataFrame:
     """France services sites as located services (category ``france_services``), shared."""
     return coverage.france_services_as_services(territories.read_france_services())
+
+
+@st.cache_resource(show_spinner=False)
+def national_places() -> pd.DataFrame:
+    """The national layers' places a victim can be sent to (public view), with x/y, shared.
+
+    Read-only, beside the plans' listings: gendarmeries and commissariats, CIDFF, bureaux
+    d'aide aux victimes, legal information (annuaire 2016) and public hospitals (FINESS 2020).
+    """
+    layer = pd.concat([national.read_layer(national.ANNUAIRE_FILE),
+                       national.read_layer(national.FINESS_FILE)], ignore_index=True)
+    layer = view_for_role(layer, "public")
+    layer = layer[layer["lat"].notna() & ~layer["category"].isin(SECRET_CATEGORIES)]
+    layer = layer.assign(kind=national.nearby_kind(layer))
+    layer = layer[layer["kind"] != ""]
+    zones = pd.Series(communes()["zone"].to_numpy(), index=communes()["insee"])
+    points = gpd.GeoDataFrame(layer.assign(zone=layer["insee"].map(zones)),
+                              geometry=gpd.points_from_xy(layer["lon"], layer["lat"]), crs=4326)
+    return gaps.project_points(points[points["zone"].notna()])
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -497,6 +526,8 @@ def near_her(dep: str, unit: str, role: str = "public") -> dict[str, pd.DataFram
         "places": ranked,
         "zones": concerned[concerned["presence"].isin(["zone", "commune"])],
         "remote": concerned[concerned["presence"] == "distance"],
+        "general": national.nearest_of_each_kind(
+            nearby.rank_services(row["x"], row["y"], row["zone"], national_places())),
     }
 
 

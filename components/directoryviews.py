@@ -44,6 +44,13 @@ def near_her(filters: Filters) -> None:
                 f"{tables.NEAR_MAX_KM:.0f} km au plus)")
     st.dataframe(places, hide_index=True, width="stretch",
                  column_config=CONTACT_COLUMNS)
+    st.markdown("##### Gendarmerie, police, droits, aide aux victimes, hôpital : le plus "
+                "proche de chaque type")
+    st.dataframe(tables.general_places_table(found["general"]), hide_index=True,
+                 width="stretch", column_config=CONTACT_COLUMNS)
+    st.caption("Sources nationales : annuaire de l'administration (service-public.fr, février "
+               "2016) et FINESS (mars 2020). Jamais vérifiées sur le terrain : appeler avant "
+               "d'orienter. Les tribunaux gardent leur nom de 2016.")
     st.markdown("##### Services qui couvrent la commune sans lieu public")
     zones = tables.zone_services_table(found["zones"])
     st.dataframe(zones, hide_index=True, width="stretch",

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from geo.national import LAYER_CERTAINTY
 from geo.schedules import describe_next, parse_schedule
 from geo.schema import CATEGORIES, NATIONAL_LINES, PRECISION_LABELS, STATUS_LABELS
 
@@ -160,6 +161,20 @@ def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int 
             "Prochaine séance": _next_sessions(top["schedule"], now),
             "Horaires (tels qu'écrits)": top["schedule"],
             "Lieu ou adresse": top["place"].where(top["place"] != "", top["address"]),
+        }
+    ).reset_index(drop=True)
+
+
+def general_places_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The nearest place of each national kind: type, name, distance, phone, address, source."""
+    return pd.DataFrame(
+        {
+            "Type": rows["kind"],
+            "Lieu": rows["name"],
+            "Distance (km)": rows["distance_km"].round(1),
+            "Téléphone": phone_link(rows["phone"]),
+            "Adresse": (rows["address"] + " " + rows["postcode"]).str.strip(),
+            "Source": rows["dataset"].map(LAYER_CERTAINTY).fillna(rows["dataset"]),
         }
     ).reset_index(drop=True)
 

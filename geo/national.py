@@ -812,3 +812,56 @@ def layer_dep_or_postcode(layer: pd.DataFrame, unresolved: pd.DataFrame,
     if series.sum() != len(kept_sites):
         raise ValueError("hospital sites lost between reading and writing")
     return series
+
+
+# --------------------------------------------------------------------------- near a commune
+
+#: What "Près de chez elle" lists from the national layers, one row each: (label, category,
+#: subcategory pattern or ``None`` for any). A victim can file a complaint, be informed of
+#: her rights, be helped as a victim or be examined at these places.
+NEARBY_KINDS = (
+    ("Gendarmerie ou commissariat", "forces_securite", None),
+    ("CIDFF (droits des femmes)", "association", r"^CIDFF"),
+    ("Bureau d'aide aux victimes", "justice", r"^bureau d'aide aux victimes"),
+    ("Information juridique gratuite", "justice",
+     r"^(?:permanence d'information juridique|maison de justice et du droit)"),
+    ("Hôpital", "sante", r"^centre hospitalier"),
+)
+#: How sure each layer is, said beside every row taken from it.
+LAYER_CERTAINTY = {
+    ANNUAIRE_DATASET: "annuaire service-public.fr, février 2016 — à vérifier",
+    FINESS_DATASET: "FINESS, mars 2020 — à vérifier",
+}
+
+
+def nearby_kind(layer: pd.DataFrame) -> pd.Series:
+    """The :data:`NEARBY_KINDS` label of each row of a layer, ``""`` for other records.
+
+    >>> nearby_kind(pd.DataFrame({"category": ["justice", "justice", "sante"],
+    ...     "subcategory": ["bureau d'aide aux victimes", "tribunal pour enfants",
+    ...                     "centre hospitalier"]})).tolist()
+    ["Bureau d'aide aux victimes", '', 'Hôpital']
+    """
+    kind = pd.Series("", index=layer.index, dtype=object)
+    for label, category, pattern in NEARBY_KINDS:
+        hit = layer["category"].eq(category) & kind.eq("")
+        if pattern:
+            hit &= layer["subcategory"].str.contains(pattern, regex=True, case=False)
+        kind[hit] = label
+    return kind
+
+
+def nearest_of_each_kind(ranked: pd.DataFrame, max_km: float = 100.0) -> pd.DataFrame:
+    """The nearest place of each kind within ``max_km``, in the order of :data:`NEARBY_KINDS`.
+
+    ``ranked`` is :func:`geo.nearby.rank_services` of a layer with a ``kind`` column.
+
+    >>> r = pd.DataFrame({"kind": ["Hôpital", "Gendarmerie ou commissariat", "Hôpital"],
+    ...                   "distance_km": [3.0, 5.0, 1.0]})
+    >>> nearest_of_each_kind(r)[["kind", "distance_km"]].values.tolist()
+    [['Gendarmerie ou commissariat', 5.0], ['Hôpital', 1.0]]
+    """
+    order = {label: i for i, (label, _, _) in enumerate(NEARBY_KINDS)}
+    near = ranked[ranked["kind"].isin(order) & (ranked["distance_km"] <= max_km)]
+    first = near.sort_values("distance_km", kind="stable").groupby("kind", sort=False).head(1)
+    return first.sort_values("kind", key=lambda k: k.map(order)).reset_index(drop=True)

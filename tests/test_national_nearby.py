@@ -1,0 +1,44 @@
+""""Près de chez elle" lists, for any commune, the nearest place of each national kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_roles import rendered
+
+from components import data, tables
+from geo import national
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(("dep", "unit"), [("62", "62447"), ("29", "29019"), ("974", "97411")])
+def test_every_commune_gets_a_police_or_gendarmerie_phone_within_100_km(dep, unit):
+    general = data.near_her(dep, unit)["general"]
+    table = tables.general_places_table(general)
+    assert (general["distance_km"] <= 100).all()
+    assert list(general["kind"]) == [k for k, _, _ in national.NEARBY_KINDS
+                                     if k in set(general["kind"])]  # one row per kind, in order
+    police = table[table["Type"] == "Gendarmerie ou commissariat"]
+    assert len(police) == 1 and police["Téléphone"].iloc[0].startswith("tel:")
+    assert table["Source"].str.endswith("à vérifier").all()
+    assert not general["category"].isin(["hebergement"]).any()
+
+
+def test_hesdin_gets_its_own_brigade_and_hospital():
+    general = data.near_her("62", "62447")["general"].set_index("kind")
+    assert "Hesdin" in general.loc["Gendarmerie ou commissariat", "name"]
+    assert general.loc["Hôpital", "distance_km"] < 5
+
+
+def test_the_directory_page_shows_the_national_places_with_their_vintage():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["dep"] = "29"
+    at.switch_page("pages/3_Annuaire.py").run()
+    box = next(s for s in at.selectbox if s.label.startswith("Commune où elle vit"))
+    at = box.set_value(next(o for o in box.options if o.startswith("Brest"))).run()
+    assert not at.exception
+    text = rendered(at)
+    assert "Gendarmerie ou commissariat" in text and "février 2016" in text

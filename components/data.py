@@ -775,7 +775,7 @@ def reference() -> importer.Reference:
 #: Cached functions that do not depend on the listings: kept when the listings change.
 _INDEPENDENT = {"communes", "figures", "departement_names", "sources", "territory_summary",
                 "units", "france_services", "display", "outlines", "commune_choices",
-                "territory_choices", "reference", "_engine"}
+                "territory_choices", "reference", "_engine", "national_places"}
 
 
 def clear_listings_caches() -> None:

@@ -23,7 +23,7 @@ def test_a_commune_gives_the_nearest_permanence_first_with_its_distance():
 
 def test_remote_lines_are_always_listed_apart_with_the_3919_first():
     at = choose_commune(open_app(PAGE, query={"dep": "62"}), "Arras (62000)")
-    remote = at.dataframe[2].value
+    remote = at.dataframe[3].value  # places, national places, zones, remote lines
     assert remote["Téléphone"].iloc[0] == "tel:3919"
 
 
@@ -62,5 +62,5 @@ def test_a_professional_sees_the_place_of_a_service_given_on_referral():
     public = choose_commune(open_app(PAGE, query={"dep": "21"}), "Dijon (21000)")
     pro = choose_commune(open_app(PAGE, query={"dep": "21"}, **{ROLE_KEY: "professionnel"}),
                          "Dijon (21000)")
-    assert "CHRS Sadi Carnot" not in public.dataframe[1].value["Lieu"].tolist()
-    assert "CHRS Sadi Carnot" in pro.dataframe[1].value["Lieu"].tolist()
+    assert "CHRS Sadi Carnot" not in public.dataframe[2].value["Lieu"].tolist()
+    assert "CHRS Sadi Carnot" in pro.dataframe[2].value["Lieu"].tolist()

@@ -6,12 +6,12 @@ without accents or case over the name, the operator and the commune's name.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from geo.listings import fold  # one folding rule: case, accents, invisible characters
 from geo.schema import CATEGORIES, STATUS_LABELS
 
 #: Audience keywords offered as filters, and the words that reveal them in ``audience``.
@@ -25,16 +25,6 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
 
 LEVEL_LABELS = {"dep": "le département", "arr": "l'arrondissement", "epci": "l'EPCI",
                 "com": "la commune"}
-
-
-def fold(text: str) -> str:
-    """Lowercase ``text`` without accents, for matching.
-
-    >>> fold("Hénin-Beaumont ÉCOLE")
-    'henin-beaumont ecole'
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)

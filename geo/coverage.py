@@ -152,13 +152,20 @@ def services_of_territory(
     Returns
     -------
     pandas.DataFrame
-        The services held in, or serving, at least one of those communes, plus the remote
-        and national ones, with a ``presence`` column; in listing order.
+        The services held in, or serving, at least one of those communes, plus the national
+        lines and the remote services of the territory's own départements (a remote service
+        whose catchment is another département's is left out), with a ``presence`` column;
+        in listing order.
     """
     links = service_communes(services, communes)
     concerned = set(links.loc[links["insee"].isin(insee_codes), "id"])
     kind = presence(services)
-    keep = services["id"].isin(concerned) | (kind.eq("distance") & ~_repeated_line(services, kind))
+    deps = set(communes.loc[communes["insee"].isin(insee_codes), "dep"])
+    catchment = services["catchment"].fillna("")
+    reachable = catchment.str.contains("national", regex=False) | (
+        catchment.eq("") & services["dep"].isin(deps))
+    remote = kind.eq("distance") & reachable & ~_repeated_line(services, kind)
+    keep = services["id"].isin(concerned) | remote
     return services[keep].assign(presence=kind[keep])
 
 

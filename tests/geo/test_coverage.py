@@ -16,8 +16,8 @@ COMMUNES = pd.DataFrame(
 
 
 def services(*rows):
-    base = {"id": "", "category": "permanence", "lat": None, "insee": "", "catchment": "",
-            "remote": False}
+    base = {"id": "", "dep": "62", "category": "permanence", "lat": None, "insee": "",
+            "catchment": "", "remote": False}
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
@@ -52,9 +52,25 @@ def test_a_catchment_service_counts_for_its_territory_without_a_point():
     assert found["presence"].tolist() == ["zone"]
 
 
-def test_remote_services_concern_every_territory():
-    table = services({"id": "c", "remote": True, "category": "ligne_ecoute"})
+def test_national_lines_concern_every_territory():
+    table = services({"id": "c", "remote": True, "category": "ligne_ecoute",
+                      "catchment": "national"})
     assert services_of_territory(table, COMMUNES, pd.Index(["62001"]))["id"].tolist() == ["c"]
+    assert services_of_territory(table, COMMUNES, pd.Index(["59001"]))["id"].tolist() == ["c"]
+
+
+def test_a_remote_service_of_another_departement_is_left_out():
+    """The Côte-d'Or's "115 – SIAO de Côte-d'Or" is not a line for the Pas-de-Calais."""
+    table = services({"id": "siao21", "dep": "21", "remote": True, "category": "ligne_ecoute",
+                      "catchment": "dep:21"},
+                     {"id": "bar21", "dep": "21", "remote": True, "category": "ligne_ecoute"})
+    assert services_of_territory(table, COMMUNES, pd.Index(["62001"])).empty
+
+
+def test_a_remote_service_without_catchment_concerns_its_own_departement_only():
+    table = services({"id": "r", "remote": True, "category": "ligne_ecoute"})
+    assert services_of_territory(table, COMMUNES, pd.Index(["62001"]))["id"].tolist() == ["r"]
+    assert services_of_territory(table, COMMUNES, pd.Index(["59001"])).empty
 
 
 def test_a_secret_place_counts_for_its_commune_only():
@@ -73,8 +89,8 @@ def test_counts_by_category_follow_the_schema_order_and_add_up():
 
 
 def test_a_national_line_listed_by_two_plans_counts_once():
-    table = services({"id": "a", "remote": True, "category": "ligne_ecoute", "phone": "3919"},
-                     {"id": "b", "remote": True, "category": "ligne_ecoute", "phone": "39 19"},
-                     {"id": "c", "remote": True, "category": "ligne_ecoute", "phone": "17"})
+    line = {"remote": True, "category": "ligne_ecoute", "catchment": "national"}
+    table = services({"id": "a", "phone": "3919", **line}, {"id": "b", "phone": "39 19", **line},
+                     {"id": "c", "phone": "17", **line})
     found = services_of_territory(table, COMMUNES, pd.Index(["62001"]))
     assert found["id"].tolist() == ["a", "c"]

@@ -22,15 +22,17 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from geo import listings
-from geo.geocode import (
+from geo import hosts, listings
+from geo.geocode import (  # find_host_site: also used through this module by store/imports.py
     CommuneGeocoder,
+    HostSite,
     TerritoryResolver,
-    find_host_site,
+    find_host_site,  # noqa: F401
     load_france_services,
     normalise,
 )
@@ -46,6 +48,7 @@ from geo.schema import (
 )
 
 SOURCES = DATA / "sources"
+NATIONAL = DATA / "national"
 INPUT_COLUMNS = ("dept_code", "dept_name", "category", "subcategory", "name", "operator", "place",
                  "address", "postcode", "commune", "territory_served", "capacity", "capacity_unit",
                  "schedule", "phone", "audience", "status", "year", "source_line", "source_quote",
@@ -78,28 +81,44 @@ _LOADED: dict[tuple, tuple] = {}
 
 @dataclass
 class Reference:
-    """Territorial data the import needs, read once from ``data/processed``."""
+    """Territorial data the import needs, read once from ``data/processed``.
+
+    ``layers`` holds the host records of the national layers (:func:`geo.hosts.load_layers`:
+    commissariats, brigades, hospitals, courts, MJD of ``data/national``); empty when the
+    files are absent, and then no service gets a layer host point.
+    """
 
     geocoder: CommuneGeocoder
     territories: TerritoryResolver
     communes: pd.DataFrame
     france_services: pd.DataFrame
     dep_codes: frozenset[str]
+    layers: pd.DataFrame = field(default_factory=hosts.empty_layers)
+
+    @cached_property
+    def commune_keys(self) -> frozenset[str]:
+        """Normalised names of all communes (:func:`geo.hosts.commune_keys`), computed once."""
+        return hosts.commune_keys(self.communes)
 
     @classmethod
-    def load(cls, processed: Path = PROCESSED, sources: Path = SOURCES) -> Reference:
-        """Read the processed tables (memoised on their mtimes) and the curated territories."""
+    def load(cls, processed: Path = PROCESSED, sources: Path = SOURCES,
+             national: Path = NATIONAL) -> Reference:
+        """Read the processed tables (memoised on their mtimes), the curated territories and
+        the host records of the national layers in ``national`` (when present)."""
         import geopandas as gpd
 
         files = [processed / "communes.parquet", processed / "commune_names.parquet"]
-        key = tuple((str(f), f.stat().st_mtime_ns) for f in files)
+        layer_files = [national / name for name in hosts.LAYER_FILES]
+        key = tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0)
+                    for f in files + layer_files)
         if key not in _LOADED:
             communes = gpd.read_parquet(files[0])
             geocoder = CommuneGeocoder(pd.read_parquet(files[1]), communes)
             _LOADED.clear()
             _LOADED[key] = (geocoder, communes.set_index("insee", drop=False),
-                            load_france_services(processed / "france_services.parquet"))
-        geocoder, communes, france_services = _LOADED[key]
+                            load_france_services(processed / "france_services.parquet"),
+                            hosts.load_layers(national))
+        geocoder, communes, france_services, layers = _LOADED[key]
         departements = pd.read_parquet(processed / "departements.parquet", columns=["code", "nom"])
         curated_file = sources / "territories.csv"
         curated = (pd.read_csv(curated_file, dtype=str, keep_default_na=False)
@@ -108,7 +127,7 @@ class Reference:
             geocoder, departements, pd.read_parquet(processed / "arrondissements.parquet"),
             pd.read_parquet(processed / "epci.parquet"), curated)
         return cls(geocoder, territories, communes, france_services,
-                   frozenset(departements["code"]))
+                   frozenset(departements["code"]), layers)
 
 
 @dataclass
@@ -121,6 +140,8 @@ class Outcome:
     unresolved: dict[str, list[str]] = field(default_factory=dict)
     rows_read: Counter = field(default_factory=Counter)
     corrections: list[str] = field(default_factory=list)
+    #: Per département: hosts named by a row but not retained, and why (French).
+    hosts: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_listing(path: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -302,7 +323,7 @@ def _locate(row: pd.Series, ref: Reference, out: Outcome) -> dict | None:
         return None
     if match is not None and match.ok:
         point = ref.communes.loc[match.insee]
-        host = find_host_site(row["place"], match.insee, ref.france_services, ref.communes)
+        host = _named_host(row, match.insee, ref, out)
         place.update(insee=match.insee, precision=host.precision if host else "commune",
                      host_id=host.host_id if host else "",
                      lat=f"{host.lat if host else point.geometry.y:.6f}",
@@ -313,14 +334,39 @@ def _locate(row: pd.Series, ref: Reference, out: Outcome) -> dict | None:
     return place
 
 
+def _confidentiality(row: pd.Series) -> str:
+    """``secret`` (hébergement), ``sur_orientation`` (housing of authors) or ``public``."""
+    if CATEGORY_MAP[row["category"]] in SECRET_CATEGORIES:
+        return "secret"
+    return "sur_orientation" if row["category"] == "hebergement_auteurs" else "public"
+
+
+def _named_host(row: pd.Series, insee: str, ref: Reference,
+                out: Outcome) -> HostSite | None:
+    """The host the row's text names (:func:`geo.hosts.find_named_host`), or ``None``.
+
+    Secret and non-public rows never get one. A host named but not retained is reported
+    (``out.hosts``) with the reason, and the row keeps its commune's point.
+    """
+    service = {"place": row["place"], "name": row["name"], "subcategory": row["subcategory"],
+               "category": CATEGORY_MAP[row["category"]],
+               "confidentiality": _confidentiality(row)}
+    answer = hosts.find_named_host(service, insee, layers=ref.layers,
+                                   france_services=ref.france_services, communes=ref.communes,
+                                   names=ref.commune_keys)
+    if answer.reason:
+        out.hosts.setdefault(row["dept_code"], []).append(
+            f"Ligne {row['line']}, « {row['name']} » : {answer.reason} (point de la commune)")
+    return answer.host
+
+
 def _service(row: pd.Series, row_id: str, ref: Reference, out: Outcome, doc: dict) -> None:
     place = _locate(row, ref, out)
     if place is None:
         return
     category = CATEGORY_MAP[row["category"]]
-    secret = category in SECRET_CATEGORIES
-    confidentiality = ("secret" if secret else
-                       "sur_orientation" if row["category"] == "hebergement_auteurs" else "public")
+    confidentiality = _confidentiality(row)
+    secret = confidentiality == "secret"
     service = {**{c: "" for c in SERVICE_COLUMNS}, **place,
                **{c: row[c] for c in ("subcategory", "name", "operator", "place", "address",
                                       "postcode", "capacity", "capacity_unit", "schedule",
@@ -476,6 +522,11 @@ def report(out: Outcome, files: list[Path]) -> str:
                   f"- chiffres territoriaux : {int((figures['dep'] == dep).sum())}",
                   f"- noms ou territoires non résolus : {len(unresolved)}", ""]
         lines += [f"  - {u}" for u in unresolved] + ([""] if unresolved else [])
+        named = mine[mine["host_id"] != ""]
+        not_kept = out.hosts.get(dep, [])
+        lines += [f"- lieux d'accueil nommés retenus : {len(named)} ; non retenus : "
+                  f"{len(not_kept)}", ""]
+        lines += [f"  - {h}" for h in not_kept] + ([""] if not_kept else [])
     if out.corrections:
         lines += ["## Corrections appliquées (data/sources/corrections.csv)", ""]
         lines += [f"- {c}" for c in out.corrections] + [""]

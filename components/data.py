@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.runtime.caching.cache_utils import CachedFunc
 
-from components import maps, mapviews, sheet, tables
+from components import formatting, maps, mapviews, sheet, tables
 from geo import (
     coverage,
     gaps,
@@ -71,7 +71,7 @@ def departement_names() -> dict[str, str]:
 @st.cache_data(show_spinner=False)
 def sources() -> list[dict]:
     """The data sources with their vintage, licence and attribution."""
-    return json.loads(SOURCES_FILE.read_text(encoding="utf-8"))
+    return [*json.loads(SOURCES_FILE.read_text(encoding="utf-8")), *national.SOURCES]
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -127,6 +127,8 @@ def listing_sources(dep: str) -> pd.DataFrame:
     counts = own.groupby("source_document").size().rename("Services").reset_index()
     docs = listings.read_documents()
     table = counts.merge(docs[["source_document", "period"]], on="source_document", how="left")
+    layer_period = table["source_document"].map(national.DATASET_PERIOD)
+    table["period"] = table["period"].where(layer_period.isna(), layer_period)
     return table.rename(columns={"source_document": "Document", "period": "Période"})
 
 
@@ -155,23 +157,17 @@ def france_services() -> pd.DataFrame:
     return coverage.france_services_as_services(territories.read_france_services())
 
 
-@st.cache_resource(show_spinner=False)
 def national_places() -> pd.DataFrame:
-    """The national layers' places a victim can be sent to (public view), with x/y, shared.
+    """The located records of the national layers a victim can be sent to, with ``kind``, x/y.
 
-    Read-only, beside the plans' listings: gendarmeries and commissariats, CIDFF, bureaux
-    d'aide aux victimes, legal information (annuaire 2016) and public hospitals (FINESS 2020).
+    Gendarmeries and commissariats, CIDFF, bureaux d'aide aux victimes, legal information
+    (annuaire 2016) and public hospitals (FINESS 2020), as stored in the database (so a
+    gestionnaire's edit or closure counts), with their ``dataset``.
     """
-    layer = pd.concat([national.read_layer(national.ANNUAIRE_FILE),
-                       national.read_layer(national.FINESS_FILE)], ignore_index=True)
-    layer = view_for_role(layer, "public")
-    layer = layer[layer["lat"].notna() & ~layer["category"].isin(SECRET_CATEGORIES)]
-    layer = layer.assign(kind=national.nearby_kind(layer))
-    layer = layer[layer["kind"] != ""]
-    zones = pd.Series(communes()["zone"].to_numpy(), index=communes()["insee"])
-    points = gpd.GeoDataFrame(layer.assign(zone=layer["insee"].map(zones)),
-                              geometry=gpd.points_from_xy(layer["lon"], layer["lat"]), crs=4326)
-    return gaps.project_points(points[points["zone"].notna()])
+    located = located_services(LOCATABLE)
+    layer = located[national.is_layer_record(located["id"])]
+    layer = layer.assign(kind=national.nearby_kind(layer), dataset=national.dataset_of(layer["id"]))
+    return layer[layer["kind"] != ""].reset_index(drop=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -239,6 +235,14 @@ def zone_services_catchment(dep: str, categories: tuple[str, ...]) -> pd.Index:
     zoned = zoned[coverage.presence(zoned) == "zone"]
     links = coverage.service_communes(zoned, communes())
     return territory_insee(f"dep:{dep}").intersection(links["insee"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def measured_origins(dep: str, categories: tuple[str, ...]) -> str:
+    """Where the département's located places of ``categories`` come from, in French."""
+    ids = located_in_departement(dep, categories)["id"]
+    return formatting.origins_sentence(national.origin_counts(ids),
+                                       "Lieux localisés du département")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -514,11 +518,15 @@ def commune_choices(dep: str) -> dict[str, str]:
 def near_her(dep: str, unit: str, role: str = "public") -> dict[str, pd.DataFrame]:
     """Everything a social worker needs for one commune: ranked places, zones, remote lines.
 
-    Places are the public located services; the services without a public place come as
+    ``places`` are the public located services of the plans' listings; ``general`` the
+    nearest record of each national kind (:func:`national_places`, within 100 km); the
+    services without a public place come as
     ``role`` may see them (a professional sees the place of "sur orientation" services).
     """
     row = units()[units()["unit"] == unit].iloc[0]
-    ranked = nearby.rank_services(row["x"], row["y"], row["zone"], located_services(LOCATABLE))
+    located = located_services(LOCATABLE)
+    ranked = nearby.rank_services(row["x"], row["y"], row["zone"],
+                                  located[~national.is_layer_record(located["id"])])
     concerned = coverage.services_of_territory(services(role), communes(),
                                                pd.Index([row["insee"]]))
     return {
@@ -775,7 +783,7 @@ def reference() -> importer.Reference:
 #: Cached functions that do not depend on the listings: kept when the listings change.
 _INDEPENDENT = {"communes", "figures", "departement_names", "sources", "territory_summary",
                 "units", "france_services", "display", "outlines", "commune_choices",
-                "territory_choices", "reference", "_engine", "national_places"}
+                "territory_choices", "reference", "_engine"}
 
 
 def clear_listings_caches() -> None:

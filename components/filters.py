@@ -14,13 +14,13 @@ import streamlit as st
 
 from components import data
 from components.formatting import plain
-from geo.schema import CATEGORIES, SECRET_CATEGORIES
+from geo.schema import CATEGORIES, PLACE_FAMILIES, SECRET_CATEGORIES, SPECIALISED_CATEGORIES
 
 DEFAULT_DEP = "62"
 DEP_KEY = "dep"
 CATEGORIES_KEY = "categories"
-#: Categories selected by default on maps: the places where a woman is received.
-DEFAULT_CATEGORIES = ("permanence", "accueil_de_jour", "iscg", "leao", "association")
+#: Categories selected by default on maps: the services specialised in violence.
+DEFAULT_CATEGORIES = SPECIALISED_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,30 @@ def departement_choice() -> str:
     return st.session_state[DEP_KEY]
 
 
+def family_of(categories: tuple[str, ...] | list[str]) -> str | None:
+    """The :data:`geo.schema.PLACE_FAMILIES` code whose categories are exactly these, or None."""
+    chosen = set(categories)
+    return next((code for code, (_, cats) in PLACE_FAMILIES.items() if set(cats) == chosen), None)
+
+
+def _keep_family() -> None:
+    family = st.session_state["_family"]
+    if family in PLACE_FAMILIES:
+        st.session_state[CATEGORIES_KEY] = list(PLACE_FAMILIES[family][1])
+
+
 def categories_choice() -> tuple[str, ...]:
-    """Draw the category multiselect in the sidebar and return the chosen codes."""
+    """Draw the family choice and the category multiselect; return the chosen codes."""
     choices = [c for c in CATEGORIES if c not in SECRET_CATEGORIES]
     st.session_state.setdefault(CATEGORIES_KEY, list(DEFAULT_CATEGORIES))
+    st.session_state["_family"] = family_of(st.session_state[CATEGORIES_KEY])
+    st.sidebar.radio(
+        "Lieux mesurés", list(PLACE_FAMILIES), key="_family",
+        format_func=lambda code: PLACE_FAMILIES[code][0], on_change=_keep_family,
+        help="Services spécialisés : listings des plans, CIDFF, bureaux d'aide aux victimes. "
+             "Lieux généraux : annuaire service-public.fr (2016), hôpitaux FINESS (2020), "
+             "France services (2024). Les types ci-dessous affinent le choix.",
+    )
     st.session_state["_categories"] = [
         c for c in st.session_state[CATEGORIES_KEY] if c in CATEGORIES
     ]

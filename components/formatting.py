@@ -57,3 +57,15 @@ def plain(value: object) -> str:
         else:
             out.append("\\" + char if char in _MARKDOWN_SPECIAL else char)
     return "".join(out)
+
+
+def origins_sentence(counts: list[tuple[int, str]], lead: str = "Lieux mesurés") -> str:
+    """Say where the measured places come from: ``geo.national.origin_counts`` in French.
+
+    >>> origins_sentence([(12, "des listings des plans départementaux"), (1457, "de FINESS")])
+    'Lieux mesurés : 12 des listings des plans départementaux, 1\\u202f457 de FINESS.'
+    >>> origins_sentence([])
+    'Lieux mesurés : aucun lieu localisé.'
+    """
+    parts = [f"{number(n)} {label}" for n, label in counts]
+    return f"{lead} : " + (", ".join(parts) if parts else "aucun lieu localisé") + "."

@@ -45,7 +45,7 @@ def summary(filters: Filters, threshold: float) -> None:
         "compris hors du département ; puis, parmi eux, ceux qu'aucun service sans lieu précis "
         f"ne couvre. Dénominateur : {number(total['population'])} habitants, "
         f"{number(total['communes'])} communes (Paris, Lyon, Marseille par arrondissement). "
-        f"{VINTAGE} ; recensement des services : plans départementaux (voir l'accueil). "
+        f"{VINTAGE}. {data.measured_origins(filters.dep, filters.categories)} "
         "Rural = niveaux 5 à 7 de la grille communale de densité INSEE 2024. Services en "
         "projet ou arrêtés exclus."
     )

@@ -212,9 +212,9 @@ def count_by_category(services: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Columns a located service carries to maps and tables (never more: R4).
-POINT_COLUMNS = ("id", "dep", "category", "name", "operator", "place", "address", "insee",
-                 "schedule", "phone", "website", "audience", "status", "lat", "lon",
-                 "precision", "confidentiality")
+POINT_COLUMNS = ("id", "dep", "category", "subcategory", "name", "operator", "place", "address",
+                 "postcode", "insee", "schedule", "phone", "website", "audience", "status", "lat",
+                 "lon", "precision", "confidentiality", "last_checked")
 
 
 def france_services_as_services(sites: pd.DataFrame) -> pd.DataFrame:
@@ -235,11 +235,13 @@ def france_services_as_services(sites: pd.DataFrame) -> pd.DataFrame:
             "id": "fs:" + sites["fs_id"].astype(str),
             "dep": sites["dep"],
             "category": "france_services",
+            "subcategory": "France services",
             "name": sites["nom"],
             "operator": "France services (ANCT, liste du 1er août 2024)",
             "place": sites["nom"],
             "address": (sites["adresse"].fillna("") + ", " + sites["code_postal"].fillna("")
                         + " " + sites["commune"].fillna("")),
+            "postcode": sites["code_postal"].fillna(""),
             "insee": sites["insee"],
             "schedule": sites["horaires"].fillna(""),
             "phone": sites["telephone"].fillna(""),
@@ -250,6 +252,7 @@ def france_services_as_services(sites: pd.DataFrame) -> pd.DataFrame:
             "lon": sites.geometry.x.to_numpy(),
             "precision": "adresse",
             "confidentiality": "public",
+            "last_checked": "",
         }
     ).reset_index(drop=True)
 

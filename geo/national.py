@@ -89,7 +89,7 @@ ANNUAIRE_TYPES: dict[str, Kind] = {
     "commissariat_police": Kind("forces_securite", "commissariat de police"),
     "cidf": Kind("association", "CIDFF (centre d'information sur les droits des femmes et des "
                  "familles)"),
-    "bav": Kind("justice", "bureau d'aide aux victimes"),
+    "bav": Kind("association", "bureau d'aide aux victimes"),
     "permanence_juridique": Kind("justice", "permanence d'information juridique"),
     "mjd": Kind("justice", "maison de justice et du droit"),
     "civi": Kind("justice", "commission d'indemnisation des victimes d'infractions (CIVI)"),
@@ -822,7 +822,7 @@ def layer_dep_or_postcode(layer: pd.DataFrame, unresolved: pd.DataFrame,
 NEARBY_KINDS = (
     ("Gendarmerie ou commissariat", "forces_securite", None),
     ("CIDFF (droits des femmes)", "association", r"^CIDFF"),
-    ("Bureau d'aide aux victimes", "justice", r"^bureau d'aide aux victimes"),
+    ("Bureau d'aide aux victimes", "association", r"^bureau d'aide aux victimes"),
     ("Information juridique gratuite", "justice",
      r"^(?:permanence d'information juridique|maison de justice et du droit)"),
     ("Hôpital", "sante", r"^centre hospitalier"),
@@ -837,7 +837,7 @@ LAYER_CERTAINTY = {
 def nearby_kind(layer: pd.DataFrame) -> pd.Series:
     """The :data:`NEARBY_KINDS` label of each row of a layer, ``""`` for other records.
 
-    >>> nearby_kind(pd.DataFrame({"category": ["justice", "justice", "sante"],
+    >>> nearby_kind(pd.DataFrame({"category": ["association", "justice", "sante"],
     ...     "subcategory": ["bureau d'aide aux victimes", "tribunal pour enfants",
     ...                     "centre hospitalier"]})).tolist()
     ["Bureau d'aide aux victimes", '', 'Hôpital']
@@ -865,3 +865,71 @@ def nearest_of_each_kind(ranked: pd.DataFrame, max_km: float = 100.0) -> pd.Data
     near = ranked[ranked["kind"].isin(order) & (ranked["distance_km"] <= max_km)]
     first = near.sort_values("distance_km", kind="stable").groupby("kind", sort=False).head(1)
     return first.sort_values("kind", key=lambda k: k.map(order)).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------- where a place comes from
+#: Id prefix of each layer's records (and of France services sites) → where they come from.
+ORIGINS = (
+    ("ann-", "de l'annuaire service-public.fr (février 2016, jamais vérifiés sur le terrain)"),
+    ("finess-", "de FINESS (hôpitaux publics, mars 2020, jamais vérifiés sur le terrain)"),
+    ("fs:", "sites France services (ANCT, août 2024)"),
+)
+#: Said of the rows of no layer: the plans' listings.
+PLAN_ORIGIN = "des listings des plans départementaux"
+#: Period said of each layer beside its count (home page, sources).
+DATASET_PERIOD = {ANNUAIRE_DATASET: "février 2016, jamais vérifié sur le terrain",
+                  FINESS_DATASET: "mars 2020, jamais vérifié sur le terrain"}
+#: The layers in the list of reference sources (name, vintage, licence, attribution), as the
+#: raw data's README asks them to be credited.
+SOURCES = (
+    {"name": ANNUAIRE_DATASET, "vintage": "février 2016 (codes communes recodés COG 2026)",
+     "licence": "Licence Ouverte (Etalab) ; géocodage BAN sous ODbL 1.0",
+     "attribution": "DILA – Annuaire de l'administration, service-public.fr (données locales, "
+                    "février 2016) ; géocodage Base Adresse Nationale (ODbL)"},
+    {"name": FINESS_DATASET, "vintage": "mars 2020",
+     "licence": "Licence Ouverte 2.0 (FINESS)",
+     "attribution": "© European Union, Eurostat/GISCO, d'après FINESS (mars 2020)"},
+)
+#: Dataset of each layer's records, by id prefix.
+DATASET_OF_PREFIX = {"ann-": ANNUAIRE_DATASET, "finess-": FINESS_DATASET}
+
+
+def dataset_of(ids: pd.Series) -> pd.Series:
+    """The national dataset each service comes from (by its id), ``""`` for the plans' rows.
+
+    >>> dataset_of(pd.Series(["ann-bav-62041-01", "62-L1-1", "finess-1"])).str[:5].tolist()
+    ['DILA ', '', 'FINES']
+    """
+    out = pd.Series("", index=ids.index, dtype=object)
+    for prefix, dataset in DATASET_OF_PREFIX.items():
+        out[ids.str.startswith(prefix)] = dataset
+    return out
+
+
+def is_layer_record(ids: pd.Series) -> pd.Series:
+    """True for the records of the national layers (not the plans' services).
+
+    >>> is_layer_record(pd.Series(["ann-x", "62-L1-1", "finess-2", "fs:7"])).tolist()
+    [True, False, True, False]
+    """
+    return dataset_of(ids).ne("")
+
+
+def origin_counts(ids: pd.Series) -> list[tuple[int, str]]:
+    """How many places of a set come from each origin (plans first), origins with none left out.
+
+    ``components.formatting.origins_sentence`` says it in French beside every figure.
+
+    >>> origin_counts(pd.Series(["62-L1-1", "ann-a", "ann-b", "fs:1"]))[1][0]
+    2
+    >>> origin_counts(pd.Series([], dtype=str))
+    []
+    """
+    rest = pd.Series(True, index=ids.index)
+    counted = []
+    for prefix, label in ORIGINS:
+        hit = ids.str.startswith(prefix)
+        rest &= ~hit
+        counted.append((int(hit.sum()), label))
+    counted.insert(0, (int(rest.sum()), PLAN_ORIGIN))
+    return [(n, label) for n, label in counted if n]

@@ -62,6 +62,21 @@ CATEGORIES: dict[str, Category] = {
     )
 }
 
+#: The two families of places the gap pages measure (issue 11 §3). Specialised: the services
+#: that work on violence against women (the plans' permanences, accueils de jour, ISCG, LEAO,
+#: associations — CIDFF and bureaux d'aide aux victimes among them); the maps' default.
+SPECIALISED_CATEGORIES = ("permanence", "accueil_de_jour", "iscg", "leao", "association")
+#: General places where a victim can be received or file a complaint: gendarmerie and police,
+#: access to law and courts, hospitals, France services.
+GENERAL_CATEGORIES = ("forces_securite", "justice", "sante", "france_services")
+#: The family choices of the maps: code → (French label, categories).
+PLACE_FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "specialises": ("Services spécialisés violences", SPECIALISED_CATEGORIES),
+    "generaux": ("Lieux généraux (gendarmerie, police, justice, hôpitaux, France services)",
+                 GENERAL_CATEGORIES),
+    "les_deux": ("Les deux", SPECIALISED_CATEGORIES + GENERAL_CATEGORIES),
+}
+
 #: Categories that are never located by a point in anything the app serves.
 SECRET_CATEGORIES = frozenset({"hebergement"})
 

@@ -20,6 +20,7 @@ st.caption(
     "Distance à vol d'oiseau entre le point de population de chaque commune (sa mairie, ou un "
     "point intérieur) et le service le plus proche des types choisis, y compris hors du "
     "département. Services en projet ou arrêtés exclus. Les lieux d'hébergement ne sont "
-    "jamais localisés. Populations municipales 2023, COG 2026."
+    "jamais localisés. Populations municipales 2023, COG 2026. "
+    + data.measured_origins(filters.dep, filters.categories)
 )
 panels.clicked_commune(filters, clicked)

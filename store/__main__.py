@@ -11,6 +11,8 @@ Examples (from the project root; ``DATABASE_URL`` chooses the database, default 
     python -m store backup var/sauvegarde.sqlite3
     python -m store backup --dir var/backups --keep 14           # for cron / systemd
     python -m store restore var/sauvegarde.sqlite3
+    python -m store sync-layers                                  # after geo build-national
+    python -m store sync-layers --apply --user marie.dupont
 
 Every text printed that comes from a file or the database goes through :func:`safe`:
 control characters (ANSI escapes, carriage returns, bidi overrides) are printed as visible
@@ -123,6 +125,26 @@ def _restore(engine, args) -> int:  # noqa: ANN001
     return 0
 
 
+def _sync_layers(engine, args) -> int:  # noqa: ANN001
+    from store import layers
+
+    preview = layers.preview_rebuild(engine)
+    _say(", ".join(f"{k} : {v}" for k, v in preview.counts().items()))
+    for outcome in ("nouveau", "modifié", "disparu", "conservé"):
+        ids = preview.ids(outcome)
+        for rid in ids[:20]:
+            why = preview.reasons.get(rid, "")
+            _say(f"  {outcome} : {safe(rid)}{' (' + why + ')' if why else ''}")
+        if len(ids) > 20:
+            _say(f"  … et {len(ids) - 20} autres « {outcome} »")
+    if not args.apply:
+        _say("Aperçu seulement : rien n'a été enregistré (--apply pour enregistrer).")
+        return 0
+    layers.apply_rebuild(engine, preview, f"{layers.REBUILD_USER} ({args.user})")
+    _say("Enregistré.")
+    return 0
+
+
 def _users(engine, _args) -> int:  # noqa: ANN001
     from store import users
 
@@ -153,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     bak.add_argument("--keep", type=int, default=14, help="nombre de sauvegardes gardées")
     res = sub.add_parser("restore", help="restaure une sauvegarde (remplace tout)")
     res.add_argument("source", type=Path)
+    syn = sub.add_parser("sync-layers", help="aperçu (puis --apply) d'une reconstruction des "
+                         "couches nationales : nouveaux, modifiés, disparus, conservés")
+    syn.add_argument("--apply", action="store_true", help="enregistrer l'aperçu")
+    syn.add_argument("--user", default="ligne de commande")
     args = parser.parse_args(argv)
 
     from geo.schema import SERVICES_FILE
@@ -166,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"Erreur : {err}", error=True)
         return 2
     handlers = {"add-user": _add_user, "users": _users, "import": _import, "export": _export,
-                "backup": _backup, "restore": _restore}
+                "backup": _backup, "restore": _restore, "sync-layers": _sync_layers}
     try:
         return handlers[args.command](engine, args)
     except (ValueError, StoreError, DatabaseUnavailable) as err:

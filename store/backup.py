@@ -7,7 +7,7 @@
   PostgreSQL database and the file the Gestion page offers for download (it holds no
   account: password hashes never leave the database).
 
-:func:`restore` reads either kind of file and replaces both tables in one transaction, so
+:func:`restore` reads either kind of file and replaces the tables in one transaction, so
 the restored database has the same counts and checksums (:func:`store.services.checksums`)
 as the snapshot. Accounts are left as they are.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store.db import BACKUP_GLOB, history_table, now, services_table, writing
+from store.db import BACKUP_GLOB, history_table, layer_records_table, now, services_table, writing
 from store.services import StoreError
 
 FORMAT = "carto-vif-backup"
@@ -38,7 +38,7 @@ def _rows(conn: sa.Connection, table: sa.Table, key: str) -> list[dict]:
 
 
 def dump(engine: sa.Engine) -> dict:
-    """Both tables as plain data, read in one consistent snapshot."""
+    """The tables as plain data, read in one consistent snapshot."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")
@@ -47,7 +47,9 @@ def dump(engine: sa.Engine) -> dict:
         with conn.begin():
             return {"format": FORMAT, "version": 1, "taken_at": now(),
                     "services": _rows(conn, services_table, "id"),
-                    "history": _rows(conn, history_table, "hid")}
+                    "history": _rows(conn, history_table, "hid"),
+                    "layer_records": _rows(conn, layer_records_table, "id")
+                    if sa.inspect(conn).has_table("layer_records") else []}
 
 
 def dump_json(engine: sa.Engine) -> bytes:
@@ -138,9 +140,15 @@ def restore(engine: sa.Engine, source: Path | bytes) -> dict[str, int]:
     content = _load(data)
     services = _check(content.get("services", []), services_table, "services")
     history = _check(content.get("history", []), history_table, "history")
+    # Backups older than the national layers have no baseline: every layer record then counts
+    # as edited by a gestionnaire, and a rebuild keeps it (store.layers).
+    records = _check(content.get("layer_records", []), layer_records_table, "layer_records")
     with writing(engine) as conn:
         conn.execute(sa.delete(history_table))
+        conn.execute(sa.delete(layer_records_table))
         conn.execute(sa.delete(services_table))
+        if records:
+            conn.execute(sa.insert(layer_records_table), records)
         if services:
             conn.execute(sa.insert(services_table), services)
         if history:

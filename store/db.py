@@ -1,7 +1,8 @@
 """The database behind the listings: engine, tables, first-use seeding (no Streamlit).
 
 SQLite by default, in ``var/carto-vif.sqlite3`` (created and filled from the committed
-``data/listings/services.csv`` on first use, nothing to set up); PostgreSQL when the
+``data/listings/services.csv`` and the national layers of ``data/national`` on first use,
+nothing to set up; :mod:`store.layers`); PostgreSQL when the
 environment variable ``DATABASE_URL`` is set (``postgresql+psycopg://user:pw@host/db``; a
 plain ``postgresql://`` URL is given the psycopg 3 driver).
 
@@ -76,6 +77,20 @@ history_table = sa.Table(
     sa.Column("action", sa.Text, nullable=False),  # create, update, delete, restore
     sa.Column("before", sa.Text),  # JSON of the row's SERVICE_COLUMNS (+ deleted), or NULL
     sa.Column("after", sa.Text),
+)
+#: Provenance of the national layers' records and each record *as last built* (``built``,
+#: JSON of its SERVICE_COLUMNS): the baseline that tells a gestionnaire's edit from a rebuild
+#: (:mod:`store.layers`).
+layer_records_table = sa.Table(
+    "layer_records", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("dataset", sa.Text, nullable=False),
+    sa.Column("vintage", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text, nullable=False),
+    sa.Column("source_updated", sa.Text, nullable=False),
+    sa.Column("source_type", sa.Text, nullable=False),
+    sa.Column("point_source", sa.Text, nullable=False),
+    sa.Column("built", sa.Text, nullable=False),
 )
 users_table = sa.Table(
     "users", metadata,
@@ -289,7 +304,7 @@ def _open(url: str, recovering: bool) -> sa.Engine:
 
 
 def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
-                recovering: bool = False) -> sa.Engine:
+                recovering: bool = False, layers: tuple[Path, ...] | None = None) -> sa.Engine:
     """Open (and on first use create and seed) the database at ``url``.
 
     Parameters
@@ -297,10 +312,14 @@ def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
     url : str, optional
         SQLAlchemy URL; default :func:`database_url`.
     seed : pathlib.Path or None
-        Listings CSV filling an empty database (``None``: leave it empty). Never used once
-        the database has been edited (its reference marker exists).
+        Listings CSV filling an empty database (``None``: leave it empty); with the
+        committed ``services.csv``, the national layers come too (:func:`store.layers.seed`).
+        Never used once the database has been edited (its reference marker exists).
     recovering : bool
         Create missing tables even for a lost reference database (to restore a backup).
+    layers : tuple of pathlib.Path, optional
+        National layer files seeded with ``seed``; default: those of ``data/national`` with
+        the committed ``services.csv``, none with another file; ``()``: none.
 
     Returns
     -------
@@ -328,9 +347,9 @@ def make_engine(url: str | None = None, seed: Path | None = SERVICES_FILE,
             mark_reference(url)
         _watch_edits(engine)
         if seed is not None and not reference and not edited:
-            from store import services
+            from store import layers as store_layers
 
-            services.seed_from_csv(engine, seed)
+            store_layers.seed(engine, seed, layers)
     except DatabaseUnavailable:
         if engine is not None:
             engine.dispose()

@@ -13,22 +13,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
 from geo import importer, listings
-from geo.schema import SERVICE_COLUMNS, SERVICES_FILE
+from geo.schema import SERVICE_COLUMNS
 from store.db import (
-    SEED_USER,
-    file_sha256,
-    get_meta,
     history_table,
     now,
     reading,
     services_table,
-    set_meta,
     writing,
 )
 
@@ -229,30 +224,3 @@ def checksums(engine: sa.Engine) -> dict[str, dict]:
                 count += 1
             out[table.name] = {"count": count, "sha256": digest.hexdigest()}
     return out
-
-
-def seed_from_csv(engine: sa.Engine, path: Path = SERVICES_FILE) -> int:
-    """Fill the database from ``services.csv`` on first use; return the rows written.
-
-    Also refreshes a database nobody has edited yet (only seed history) when the committed
-    file changed since it was seeded, so the app never shows a stale copy of the listings.
-    A database with human edits is never overwritten.
-    """
-    digest = file_sha256(path)
-    with writing(engine) as conn:
-        seeded = get_meta(conn, "seed_sha256")
-        if seeded == digest:
-            return 0
-        edited = conn.execute(sa.select(sa.func.count()).select_from(history_table)
-                              .where(history_table.c.who != SEED_USER)).scalar()
-        stored = conn.execute(sa.select(sa.func.count()).select_from(services_table)).scalar()
-        if edited or (stored and seeded is None):
-            return 0
-        conn.execute(sa.delete(history_table))
-        conn.execute(sa.delete(services_table))
-        rows = listings.read_table(path, SERVICE_COLUMNS).to_dict("records")
-        at = now()
-        for row in rows:
-            insert(conn, row, SEED_USER, at)
-        set_meta(conn, "seed_sha256", digest)
-    return len(rows)

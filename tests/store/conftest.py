@@ -69,7 +69,7 @@ def ref() -> Reference:
 @pytest.fixture
 def sqlite_engine(tmp_path):
     """A SQLite database in tmp_path, seeded from the committed services.csv."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}", layers=())
     yield engine
     engine.dispose()
 
@@ -127,7 +127,7 @@ def postgres_engine(postgres_url):
     """A fresh, seeded PostgreSQL database (tables dropped after the test)."""
     from store.db import metadata
 
-    engine = make_engine(postgres_url)
+    engine = make_engine(postgres_url, layers=())
     yield engine
     metadata.drop_all(engine)
     engine.dispose()

@@ -9,12 +9,14 @@ of random bytes is never replaced. Scheduled backups keep the last N files, and
 
 from __future__ import annotations
 
+import csv
 import os
 
 import pytest
 import sqlalchemy as sa
 
-from geo.schema import SERVICE_COLUMNS
+from geo import national
+from geo.schema import SERVICE_COLUMNS, SERVICES_FILE
 from store import backup, db, make_engine, services
 from store.__main__ import main
 
@@ -38,9 +40,19 @@ def _sqlite(tmp_path):
     return f"sqlite:///{tmp_path / 'base.sqlite3'}"
 
 
+def _lines(path) -> int:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+#: A fresh install holds the plans' services and the national layers, one row per merged pair.
+SEEDED = (_lines(SERVICES_FILE) + _lines(national.ANNUAIRE_FILE) + _lines(national.FINESS_FILE)
+          - _lines(national.MERGES_FILE))
+
+
 def test_a_fresh_install_creates_and_seeds_itself(tmp_path):
     engine = make_engine(_sqlite(tmp_path))
-    assert services.checksums(engine)["services"]["count"] == 357
+    assert services.checksums(engine)["services"]["count"] == SEEDED
     assert not db.is_reference(engine.url)  # seeding is not an edit
     engine.dispose()
 
@@ -49,7 +61,7 @@ def test_an_unedited_database_deleted_is_seeded_again(tmp_path):
     make_engine(_sqlite(tmp_path)).dispose()
     (tmp_path / "base.sqlite3").unlink()
     engine = make_engine(_sqlite(tmp_path))
-    assert services.checksums(engine)["services"]["count"] == 357
+    assert services.checksums(engine)["services"]["count"] == SEEDED
     engine.dispose()
 
 

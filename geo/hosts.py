@@ -32,7 +32,8 @@ Rules, in order:
    a description such as "enfants en danger" designates nothing) (``nom complet``); else the
    only one whose own distinctive words are in that field (``nom``); else, when the field has
    none of them, the only main site, i.e. without words of a secondary site such as
-   "subdivisionnaire", "antenne", "hôpital de jour", "psychiatrie" (``principal``).
+   "subdivisionnaire", "antenne", "hôpital de jour", "psychiatrie" (``principal``; never
+   for brigades: a brigade de proximité is a brigade of its own, not a branch).
    Otherwise no host, and the reason says how many records there are.
 6. **A real point.** A layer record whose own point is only its commune's
    (``precision == "commune"``) gives no host point.
@@ -206,8 +207,12 @@ def _designates_brigade(text: str, commune: str, hits: list[re.Match]) -> bool:
     return False
 
 
-def _pick(text: str, records: pd.DataFrame, commune: str) -> tuple[int | None, str]:
-    """Position of the one record the text designates, and the rule; ``None`` if none."""
+def _pick(text: str, records: pd.DataFrame, commune: str,
+          main_site: bool = True) -> tuple[int | None, str]:
+    """Position of the one record the text designates, and the rule; ``None`` if none.
+
+    ``main_site`` allows the last rule (the only site that is not a secondary one).
+    """
     if len(records) == 1:
         return 0, "seul"
     names = [normalise(n) for n in records["name"]]
@@ -222,7 +227,7 @@ def _pick(text: str, records: pd.DataFrame, commune: str) -> tuple[int | None, s
     by_name = [i for i, w in enumerate(own) if w & words]
     if len(by_name) == 1:
         return by_name[0], "nom"
-    if not by_name:
+    if not by_name and main_site:
         main = [i for i, n in enumerate(names) if not _SECONDARY.search(n)]
         if len(main) == 1:
             return main[0], "principal"
@@ -236,7 +241,7 @@ def _layer_host(kind: str, text: str, insee: str, commune: str,
     if records.empty:
         return HostAnswer(kind=kind, reason=f"{label} nommé, aucun dans la commune "
                                             "(couches nationales)")
-    pos, how = _pick(text, records, commune)
+    pos, how = _pick(text, records, commune, main_site=kind != "gendarmerie")
     if pos is None:
         return HostAnswer(kind=kind, reason=f"{label} nommé, {len(records)} dans la commune ; "
                                             "le texte n'en désigne aucun")

@@ -537,7 +537,8 @@ def report(out: Outcome, files: list[Path]) -> str:
 
 
 def run(files: list[Path], write: bool, *, processed: Path = PROCESSED,
-        listings_dir: Path = LISTINGS, sources: Path = SOURCES) -> int:
+        listings_dir: Path = LISTINGS, sources: Path = SOURCES,
+        national: Path = NATIONAL) -> int:
     """Import ``files``; print the report; write the listings when ``write`` and no error.
 
     Parameters
@@ -548,6 +549,9 @@ def run(files: list[Path], write: bool, *, processed: Path = PROCESSED,
         False to check only (``--check``).
     processed, listings_dir, sources : pathlib.Path
         Folders of the territorial data, of the output listings, of the curated tables.
+    national : pathlib.Path
+        Folder of the national layers whose records give host points (:mod:`geo.hosts`);
+        read when present, never fetched.
 
     Returns
     -------
@@ -561,7 +565,7 @@ def run(files: list[Path], write: bool, *, processed: Path = PROCESSED,
     if not (processed / "commune_names.parquet").exists():
         print(f"Données territoriales absentes de {processed} : lancer `python -m geo prepare`.")
         return 1
-    out = import_files(files, Reference.load(processed, sources), sources)
+    out = import_files(files, Reference.load(processed, sources, national), sources)
     text = report(out, files)
     print(text)
     if out.errors:

@@ -36,7 +36,7 @@ def write_csv(path: Path, rows: list[dict], header: tuple[str, ...] = importer.I
 def folders(tmp_path: Path) -> dict[str, Path]:
     (tmp_path / "sources").mkdir()
     return {"processed": PROCESSED, "listings_dir": tmp_path / "listings",
-            "sources": tmp_path / "sources"}
+            "sources": tmp_path / "sources", "national": tmp_path / "national"}
 
 
 def run(folders: dict[str, Path], *files: Path) -> int:
@@ -208,3 +208,39 @@ def test_corrections_are_applied_and_a_stale_one_is_an_error(folders, tmp_path, 
     assert run(folders, write_csv(tmp_path / "l.csv", [row(commune="Moulins")])) == 1
     assert "valeur actuelle « Moulins », la correction attend « Montluçon »" in (
         capsys.readouterr().out)
+
+
+def write_layer(folders: dict[str, Path]) -> None:
+    """One national layer record: the commissariat of Montluçon, at an address."""
+    folders["national"].mkdir(exist_ok=True)
+    pd.DataFrame([{"id": "ann-commissariat_police-03185-01", "insee": "03185",
+                   "name": "Commissariat de police de Montluçon", "address": "1 rue A",
+                   "lat": "46.3412", "lon": "2.6035", "precision": "adresse",
+                   "source_type": "commissariat_police"}]).to_csv(
+        folders["national"] / "annuaire_2016.csv", index=False)
+
+
+def test_a_service_held_at_a_named_commissariat_gets_its_point(folders, tmp_path):
+    write_layer(folders)
+    run(folders, write_csv(tmp_path / "l.csv", [
+        row(category="iscg", name="Intervenant social en commissariat – Montluçon"),
+        row(category="iscg", name="Intervenant social en gendarmerie", source_line="11",
+            subcategory="ISCG gendarmerie (zone gendarmerie)")]))
+    table = services(folders)
+    assert table[["host_id", "precision", "lat", "lon"]].values.tolist() == [
+        ["ann-commissariat_police-03185-01", "lieu_accueil", "46.341200", "2.603500"],
+        ["", "commune", table.loc[1, "lat"], table.loc[1, "lon"]]]
+    report = (folders["listings_dir"] / "import_report.md").read_text()
+    assert "lieux d'accueil nommés retenus : 1 ; non retenus : 1" in report
+    assert "gendarmerie nommée sans brigade" in report
+
+
+def test_a_shelter_naming_a_commissariat_gets_no_point(folders, tmp_path):
+    write_layer(folders)
+    run(folders, write_csv(tmp_path / "l.csv", [
+        row(category="hebergement_victimes", place="Commissariat de police de Montluçon"),
+        row(category="hebergement_auteurs", name="Logement – commissariat de Montluçon",
+            source_line="11")]))
+    table = services(folders)
+    assert table["host_id"].tolist() == ["", ""]
+    assert table["precision"].tolist() == ["", "commune"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
-from geo.national import LAYER_CERTAINTY
+from geo.national import LAYER_CERTAINTY, format_phone
 from geo.schedules import describe_next, parse_schedule
 from geo.schema import CATEGORIES, NATIONAL_LINES, PRECISION_LABELS, STATUS_LABELS
 
@@ -145,13 +146,20 @@ def _next_sessions(schedules: pd.Series, now: dt.datetime) -> pd.Series:
     return schedules.fillna("").map(cache)
 
 
-def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int = 3,
-                      max_km: float = NEAR_MAX_KM) -> pd.DataFrame:
-    """The nearest places, a few per type within ``max_km``, in the schema's order of types."""
+def near_places_rows(ranked: pd.DataFrame, per_category: int = 3,
+                     max_km: float = NEAR_MAX_KM) -> pd.DataFrame:
+    """The rows of :func:`near_places_table`: a few per type within ``max_km``, types in order."""
     order = {code: i for i, code in enumerate(CATEGORIES)}
     near = ranked[ranked["distance_km"] <= max_km]
     top = near.groupby("category", sort=False).head(per_category)
-    top = top.assign(_o=top["category"].map(order)).sort_values(["_o", "distance_km"])
+    return top.assign(_o=top["category"].map(order)).sort_values(["_o", "distance_km"]).drop(
+        columns="_o")
+
+
+def near_places_table(ranked: pd.DataFrame, now: dt.datetime, per_category: int = 3,
+                      max_km: float = NEAR_MAX_KM) -> pd.DataFrame:
+    """The nearest places, a few per type within ``max_km``, in the schema's order of types."""
+    top = near_places_rows(ranked, per_category, max_km)
     return pd.DataFrame(
         {
             "Type": category_label(top["category"]),
@@ -254,3 +262,93 @@ def print_rows(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         next_session=_next_sessions(rows["schedule"], now),
         source=source_label(rows),
     )
+
+
+# --------------------------------------------------------------------------- cards (phone view)
+NOT_GIVEN = "non communiqué"
+_PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\bou\b)\s*")
+
+
+def phone_numbers(text: object) -> list[tuple[str, str]]:
+    """Each phone number of a text as (shown ``03 21 23 27 53``, ``tel:`` link of digits only).
+
+    Pieces that are not 3 to 15 digits (with an optional ``+``) are left out.
+
+    >>> phone_numbers("0321232753 / 3919"), phone_numbers("javascript:x"), phone_numbers(None)
+    ([('03 21 23 27 53', 'tel:0321232753'), ('3919', 'tel:3919')], [], [])
+    """
+    numbers = []
+    for piece in _PHONE_SPLIT.split(str(text or "").strip()):
+        digits = re.sub(r"[\s.\-\u202f\xa0()]", "", piece)
+        if re.fullmatch(r"\+?\d{3,15}", digits):
+            numbers.append((format_phone(piece), f"tel:{digits}"))
+    return numbers
+
+
+def _text(rows: pd.DataFrame, column: str) -> pd.Series:
+    """A text column, ``""`` where missing (or where the table has no such column)."""
+    if column not in rows:
+        return pd.Series("", index=rows.index, dtype=object)
+    return rows[column].fillna("").astype(str).str.strip()
+
+
+def _where(rows: pd.DataFrame) -> pd.Series:
+    place = _text(rows, "place").where(_text(rows, "place") != "", _text(rows, "address"))
+    place = (place + " " + _text(rows, "postcode")).str.strip().where(place != "", "")
+    referral = _text(rows, "confidentiality") == "sur_orientation"
+    return place.where(place != "", referral.map({True: "lieu communiqué sur orientation",
+                                                  False: NOT_GIVEN}))
+
+
+def _source(rows: pd.DataFrame) -> pd.Series:
+    layer = _text(rows, "dataset").map(LAYER_CERTAINTY)
+    document = source_label(rows.assign(source_document=_text(rows, "source_document"),
+                                        source_line=_text(rows, "source_line")))
+    return layer.where(layer.notna(), document).replace("", NOT_GIVEN)
+
+
+SOURCE_COLUMNS = ("source_document", "source_line", "last_checked")
+
+
+def with_sources(rows: pd.DataFrame, listings: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with the source and date of last check of their listing (by ``id``).
+
+    Columns ``rows`` already has are kept as they are; ids not in ``listings`` get ``""``.
+
+    >>> listings = pd.DataFrame({"id": ["a"], "source_document": ["plan.txt"],
+    ...     "source_line": ["3"], "last_checked": ["2026-01-05"]})
+    >>> with_sources(pd.DataFrame({"id": ["a", "b"]}), listings)["last_checked"].tolist()
+    ['2026-01-05', '']
+    """
+    missing = [c for c in SOURCE_COLUMNS if c not in rows and c in listings]
+    if not missing:
+        return rows
+    known = listings.drop_duplicates("id").set_index("id")[missing]
+    return rows.join(known, on="id").fillna({c: "" for c in missing})
+
+
+def card_rows(rows: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """One card per place, every field as plain text: type, name, distance, phones, schedule…
+
+    ``rows`` are places as :func:`near_places_rows` gives them, or national places (with
+    ``kind``). ``distance`` is ``""`` when the rows have no ``distance_km``; ``phone`` keeps
+    the text as written, :func:`phone_numbers` makes the links; ``checked`` is "jamais
+    vérifié" when the source gives no date of last check.
+    """
+    kind = _text(rows, "kind")
+    label = category_label(_text(rows, "category"))
+    distance = (rows["distance_km"].map(lambda d: f"{d:.1f}".replace(".", ",") + " km")
+                if "distance_km" in rows else pd.Series("", index=rows.index))
+    checked = _text(rows, "last_checked")
+    schedule = _text(rows, "schedule")
+    return pd.DataFrame({
+        "type": kind.where(kind != "", label),
+        "name": _text(rows, "name"),
+        "distance": distance,
+        "phone": _text(rows, "phone"),
+        "next": _next_sessions(schedule, now).fillna(""),
+        "schedule": schedule.replace("", NOT_GIVEN),
+        "where": _where(rows),
+        "source": _source(rows),
+        "checked": ("vérifié le " + checked).where(checked != "", "jamais vérifié"),
+    }).reset_index(drop=True)

@@ -47,6 +47,11 @@ class Candidate:
     postcodes: tuple[str, ...]
 
     @property
+    def current_name(self) -> bool:
+        """True when the name found is a current commune's or an arrondissement's."""
+        return self.kind in ("commune", "arrondissement")
+
+    @property
     def label(self) -> str:
         """French label: "Hesdin, commune déléguée → Hesdin-la-Forêt (62, Pas-de-Calais – 62140)".
 
@@ -55,7 +60,7 @@ class Candidate:
         where = ", ".join(p for p in (self.dep, self.dep_name) if p)
         codes = ", ".join(self.postcodes[:3]) + (" …" if len(self.postcodes) > 3 else "")
         suffix = f"({where}{' – ' + codes if codes else ''})"
-        if self.kind in ("commune", "arrondissement") or self.name == self.current:
+        if self.current_name or self.name == self.current:
             return f"{self.current} {suffix}"
         return f"{self.name}, {KIND_LABELS.get(self.kind, self.kind)} → {self.current} {suffix}"
 
@@ -73,11 +78,22 @@ class Search:
     candidates: tuple[Candidate, ...] = ()
     how: str = ""
     total: int = 0
+    dep: str | None = None
 
     @property
     def direct(self) -> bool:
-        """True when the search means one commune without doubt (the page answers at once)."""
-        return len(self.candidates) == 1 and self.how in ("exact", "word", "postcode")
+        """True when the search means one commune without doubt (the page answers at once).
+
+        That is one exact, whole-word or postcode candidate; or a current commune of the
+        département whose other candidates are only former or associated names elsewhere
+        ("Beaune" in the Côte-d'Or, also a commune associée in Savoie): the page then
+        answers and names the others.
+        """
+        if self.how not in ("exact", "word", "postcode") or not self.candidates:
+            return False
+        first, others = self.candidates[0], self.candidates[1:]
+        return not others or (first.current_name and first.dep == self.dep and all(
+            not o.current_name and o.dep != self.dep for o in others))
 
 
 class CommuneIndex:
@@ -217,4 +233,4 @@ def _answer(query: str, rows: pd.DataFrame, how: str, dep: str | None, limit: in
         Candidate(r.unit, r.insee, r.name, r.nom, r.kind, r.dep, r.dep_name,
                   tuple(p for p in str(r.postcodes).split(";") if p))
         for r in rows.head(limit).itertuples(index=False))
-    return Search(query, candidates, how if candidates else "none", len(rows))
+    return Search(query, candidates, how if candidates else "none", len(rows), dep)

@@ -86,3 +86,10 @@ def test_the_start_of_a_name_proposes_choices_not_an_answer(index):
     assert [c.current for c in found.candidates] == ["Hesdin-la-Forêt"] and found.direct
     partial = search_communes("Hesd", index, dep="62")
     assert partial.how == "prefix" and not partial.direct and partial.total > 1
+
+
+def test_a_commune_of_the_departement_is_answered_when_the_homonym_is_a_former_name(index):
+    here = search_communes("Beaune", index, dep="21")
+    assert here.direct and here.candidates[0].unit == "21054"
+    assert [c.dep for c in here.candidates] == ["21", "73"]  # the other one is still named
+    assert not search_communes("Beaune", index, dep="73").direct

@@ -124,7 +124,9 @@ def figures_of_departement(dep: str) -> pd.DataFrame:
 def listing_sources(dep: str) -> pd.DataFrame:
     """The documents the département's listings come from, with their period and counts."""
     own = services()[services()["dep"] == dep]
-    counts = own.groupby("source_document").size().rename("Services").reset_index()
+    # A plan's service merged with a layer record cites both ("plan ; annuaire"): the plan's.
+    document = own["source_document"].str.split(" ; ").str[0].rename("source_document")
+    counts = own.groupby(document).size().rename("Services").reset_index()
     docs = listings.read_documents()
     table = counts.merge(docs[["source_document", "period"]], on="source_document", how="left")
     layer_period = table["source_document"].map(national.DATASET_PERIOD)
@@ -648,7 +650,19 @@ def listing_documents(deps: tuple[str, ...]) -> str:
 def sheet_profile(key: str, dep: str) -> pd.DataFrame:
     """Indicators of a territory beside its département's (see geo.profile)."""
     deps = tuple(sorted({dep, *sheet_territories()[key]["deps"]}))
-    return profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps))
+    return profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps),
+                                     layer_sources(deps))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def layer_sources(deps: tuple[str, ...]) -> dict[str, str]:
+    """Category → the national layers its services in these départements come from."""
+    own = services()[services()["dep"].isin(deps)]
+    datasets = national.dataset_of(own["id"])
+    out = {}
+    for code, group in datasets[datasets != ""].groupby(own["category"]):
+        out[str(code)] = " ; ".join(national.DATASET_SHORT[d] for d in sorted(set(group)))
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -40,6 +40,7 @@ from reportlab.platypus import (  # noqa: E402
 from components.formatting import number  # noqa: E402
 from components.mapviews import DISTANCE_BINS, DISTANCE_COLOURS  # noqa: E402
 from geo.indicators import shelter_label  # noqa: E402
+from geo.national import DATASET_SHORT  # noqa: E402
 from geo.schema import CATEGORIES, NATIONAL_LINES  # noqa: E402
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -88,6 +89,8 @@ def vintage(source: str) -> str:
 
     >>> vintage("Population municipale 2023 (INSEE), …"), vintage("plans : a.txt (2018-2022)")
     ('INSEE 2023', 'plan 2018-2022')
+    >>> vintage("plans : a.txt (2018-2022) ; annuaire 2016 ; FINESS 2020")
+    'plan 2018-2022 ; annuaire 2016 ; FINESS 2020'
     """
     periods = re.findall(r"\((\d{4}(?:-\d{4})?)\)", source)
     if source.startswith("COG"):
@@ -95,9 +98,12 @@ def vintage(source: str) -> str:
     if source.startswith(("Population", "Distance")):
         return "INSEE 2023" + (" ; plan" if source.startswith("Distance") else "")
     periods = list(dict.fromkeys(periods))
+    layers = [short for short in DATASET_SHORT.values() if short in source]
     if len(periods) > 1:
-        return "plans (voir sources)"
-    return f"plan {periods[0]}" if periods else ""
+        plans = "plans (voir sources)"
+    else:
+        plans = f"plan {periods[0]}" if periods else ""
+    return " ; ".join(x for x in (plans, *layers) if x)
 
 
 def profile_text(profile: pd.DataFrame) -> pd.DataFrame:

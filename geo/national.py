@@ -44,6 +44,8 @@ ANNUAIRE_FILE = NATIONAL / "annuaire_2016.csv"
 FINESS_FILE = NATIONAL / "finess_2020.csv"
 UNRESOLVED_FILE = NATIONAL / "unresolved.csv"
 MERGES_FILE = NATIONAL / "merges.csv"
+#: FINESS sites of kept hospitals left out as secondary sites (for review).
+SECONDARY_SITES_FILE = NATIONAL / "hospital_sites_left_out.csv"
 REPORT_FILE = NATIONAL / "report.md"
 
 #: Provenance columns appended after the service columns.
@@ -378,6 +380,39 @@ def _finish(layer: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- FINESS hospitals
+#: Sites of a kept hospital that are no place to send a victim: psychiatric and day units,
+#: CMP/CATTP, SMUR antennas, rehabilitation, dialysis, long-stay, prison units, schools…
+#: (FINESS gives every site of a C.H. the C.H.'s type). Matched on the site's full name.
+SECONDARY_SITE = re.compile(
+    r"\b(?:HJ|HDJ|HOP(?:ITAL|\.)? DE JOUR|HÔPITAL DE JOUR|HOSPITALISATION DE JOUR|CMPP?|"
+    r"C\.?A\.?T\.?T\.?P\.?|CATTP|PSY\w*|PEDO ?PSY\w*|PÉDO ?PSY\w*|SMUR|SSR|SMR|MPR|USLD|EHPAD|"
+    r"HAD|DIALYSE|ALCOOLOGIE|ADDICTOLOGIE|CSAPA|IFSI|SOINS DENTAIRES|MILIEU PENITENTI\w*|"
+    r"HOTEL THERAPEUTIQUE|MAISON DE RETRAITE|UNITE SANITAIRE|CDAG|CEGIDD|MOYEN SEJOUR|"
+    r"LONG SEJOUR|TH[EÉ]RAP\w*|POUPONNI[EÈ]RE|H[OÔ]P\.? JOUR|CENTRE M[EÉ]DICAL|SOINS DE SUITE|"
+    r"R[EÉ]ADAPTATION|R[EÉ][EÉ]DUCATION|D[EÉ]PISTAGE|DENTAIRE|G[EÉ]RONTO\w*|MALADIES MENTALES|"
+    r"REPOS)\b", re.IGNORECASE)
+
+
+def hospital_site_name(sites: pd.DataFrame) -> pd.Series:
+    """The name shown for a FINESS site: the hospital's, then `` – `` and the site's."""
+    return pd.Series(np.where(sites["site_name"] != "",
+                              sites["hospital_name"] + " – " + sites["site_name"],
+                              sites["hospital_name"]), index=sites.index)
+
+
+def kept_hospital_sites(sites: pd.DataFrame) -> pd.Series:
+    """True for the FINESS sites kept: a public hospital type, and not a secondary site.
+
+    >>> s = pd.DataFrame({"facility_type": ["Centre Hospitalier (C.H.)"] * 3,
+    ...     "hospital_name": ["CENTRE HOSPITALIER D'HESDIN", "HJ PSY ESCALE CH HENIN",
+    ...                       "CENTRE HOSPITALIER DE LENS"], "site_name": ["", "", "CMP ADULTES"]})
+    >>> kept_hospital_sites(s).tolist()
+    [True, False, False]
+    """
+    names = hospital_site_name(sites)
+    return sites["facility_type"].isin(HOSPITAL_TYPES) & ~names.str.contains(SECONDARY_SITE)
+
+
 def read_hospitals(path: Path) -> pd.DataFrame:
     """Read the GISCO France healthcare file with every column as text."""
     return pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -398,7 +433,7 @@ def build_hospitals(sites: pd.DataFrame, territory: Territory,
     single commune; the point is the source's when it lies in that commune (+ 100 m), else the
     commune's population point.
     """
-    kept = sites[sites["facility_type"].isin(HOSPITAL_TYPES)].reset_index(drop=True)
+    kept = sites[kept_hospital_sites(sites)].reset_index(drop=True)
     by_postcode: dict[str, list[str]] = {}
     communes = territory.communes
     for insee, codes in zip(communes["insee"], communes["postcodes"], strict=True):
@@ -425,8 +460,7 @@ def build_hospitals(sites: pd.DataFrame, territory: Territory,
     inside = inside_commune(lon, lat, k["insee"], dep, territory.shapes)
     source = np.where(inside, "finess", "commune")
     fallback = com.geometry.reindex(k["insee"])
-    name = np.where(k["site_name"] != "", k["hospital_name"] + " – " + k["site_name"],
-                    k["hospital_name"])
+    name = hospital_site_name(k)
     street = (k["house_number"] + " " + k["street"]).str.strip()
     layer = pd.DataFrame({
         "id": "finess-" + k["id"], "dep": dep, "category": "sante",
@@ -782,7 +816,11 @@ def run(raw: Path, out: Path = NATIONAL, processed: Path | None = None,
     names = dict(zip(territory.communes["insee"], territory.communes["nom"], strict=True))
     merges = match_plan_services(plan, layer, names)
     kept_records = records[records["type"].isin(ANNUAIRE_TYPES)]
-    kept_sites = sites[sites["facility_type"].isin(HOSPITAL_TYPES)]
+    kept_sites = sites[kept_hospital_sites(sites)]
+    secondary = sites[sites["facility_type"].isin(HOSPITAL_TYPES) & ~kept_hospital_sites(sites)]
+    _write_csv(pd.DataFrame({"source_id": secondary["id"], "name": hospital_site_name(secondary),
+                             "postcode": secondary["postcode"], "city": secondary["city"]}),
+               out / SECONDARY_SITES_FILE.name)
     fin_read = layer_dep_or_postcode(finess, bad_fin, kept_sites)
     table_ann = figures(annuaire, bad_ann, merges[merges["national_id"].str.startswith("ann-")],
                         kept_records.groupby("source_dep").size())
@@ -890,6 +928,8 @@ SOURCES = (
      "licence": "Licence Ouverte 2.0 (FINESS)",
      "attribution": "© European Union, Eurostat/GISCO, d'après FINESS (mars 2020)"},
 )
+#: Short vintage of each layer, written beside a count that includes its records.
+DATASET_SHORT = {ANNUAIRE_DATASET: "annuaire 2016", FINESS_DATASET: "FINESS 2020"}
 #: Dataset of each layer's records, by id prefix.
 DATASET_OF_PREFIX = {"ann-": ANNUAIRE_DATASET, "finess-": FINESS_DATASET}
 

@@ -78,7 +78,7 @@ def area_figures(
     ...                          "epci_siren": ["A", "B"]})
     >>> units = pd.DataFrame({"insee": ["1", "2"], "population": [900, 100],
     ...                       "distance_km": [2.0, 15.0]})
-    >>> services = pd.DataFrame({"id": ["p"], "category": ["permanence"], "lat": [50.0],
+    >>> services = pd.DataFrame({"id": ["p"], "dep": ["62"], "category": ["permanence"], "lat": [50.0],
     ...     "insee": ["1"], "catchment": [""], "remote": [False], "capacity": [None],
     ...     "capacity_unit": [""], "hours_per_month": [8.0]})
     >>> links = pd.DataFrame({"id": ["p"], "insee": ["1"]})
@@ -130,7 +130,8 @@ def _per_10k(value: float, population: int) -> float:
 
 
 def territory_profile(
-    territory: dict[str, object], departement: dict[str, object], sources: str
+    territory: dict[str, object], departement: dict[str, object], sources: str,
+    layer_sources: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Return the indicators of a territory beside those of its département.
 
@@ -141,6 +142,9 @@ def territory_profile(
     sources : str
         The listing documents and their dates ("Plan cadre 2024-2026 ; …"), quoted as the
         vintage of the service counts.
+    layer_sources : dict, optional
+        Category → the national layers its counts include ("annuaire 2016 ; FINESS 2020"),
+        added to that category's source.
 
     Returns
     -------
@@ -181,8 +185,10 @@ def territory_profile(
     for code, category in CATEGORIES.items():
         here, there = (int(f["counts"].get(code, 0)) for f in (territory, departement))
         if here or there:
+            layers = (layer_sources or {}).get(code, "")
             rows.append(_row(f"services:{code}", category.plural, here, there,
-                             unit="services", source=sources))
+                             unit="services", source=f"{sources} ; {layers}" if layers
+                             else sources))
     rows += _quantity_rows(territory, departement, sources)
     return pd.DataFrame(rows).set_index("key")[list(PROFILE_COLUMNS)]
 

@@ -90,6 +90,18 @@ def test_courts_keep_their_2016_names_with_the_2020_note(annuaire):
     assert annuaire.loc[annuaire["source_type"] == "ti", "notes"].str.contains("2020").all()
 
 
+def test_secondary_hospital_sites_are_left_out_but_main_sites_kept():
+    names = pd.DataFrame({"facility_type": "Centre Hospitalier (C.H.)", "site_name": "",
+                          "hospital_name": ["CENTRE HOSPITALIER D'HESDIN", "HJ PSY ESCALE CH HENIN",
+                                            "HOPITAL DE JOUR AVION ( C.H LENS )",
+                                            "CMP ADULTE CH VERDUN/ST MIHIEL",
+                                            "CHU MONTPELLIER SMUR ANTENNE CH LUNEL",
+                                            "CENTRE DE PLANIFICATION DU CENTRE HOSPITALIER DE SAVERNE",
+                                            "CH DE MARTIGUES HOPITAL DU VALLON"]})
+    assert national.kept_hospital_sites(names).tolist() == [True, False, False, False, False,
+                                                            True, True]
+
+
 def test_types_map_to_the_documented_categories(annuaire, finess):
     for source_type, kind in national.ANNUAIRE_TYPES.items():
         rows = annuaire[annuaire["source_type"] == source_type]
@@ -122,9 +134,13 @@ def test_annuaire_counts_per_departement_and_type_equal_the_raw_files(annuaire, 
 @needs_raw
 def test_hospital_counts_per_departement_equal_the_raw_file(finess, unresolved):
     sites = national.read_hospitals(RAW / "gisco-healthcare-2020" / "FR.csv")
-    sites = sites[sites["facility_type"].isin(national.HOSPITAL_TYPES)]
+    public = sites[sites["facility_type"].isin(national.HOSPITAL_TYPES)]
+    assert len(public) == 1879
+    left_out = pd.read_csv(national.SECONDARY_SITES_FILE, dtype=str, keep_default_na=False)
+    sites = public[national.kept_hospital_sites(public)]
+    assert set(left_out["source_id"]) == set(public["id"]) - set(sites["id"])
     bad = unresolved[unresolved["dataset"] == national.FINESS_DATASET]
-    assert len(finess) + len(bad) == len(sites) == 1879
+    assert len(finess) + len(bad) == len(sites) == 1879 - len(left_out)
     assert set(finess["source_id"]) | set(bad["source_id"]) == set(sites["id"])
     by_dep = finess.groupby("dep").size()
     raw_dep = sites["postcode"].map(national.postcode_dep)

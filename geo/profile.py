@@ -78,8 +78,8 @@ def area_figures(
     ...                          "epci_siren": ["A", "B"]})
     >>> units = pd.DataFrame({"insee": ["1", "2"], "population": [900, 100],
     ...                       "distance_km": [2.0, 15.0]})
-    >>> services = pd.DataFrame({"id": ["p"], "dep": ["62"], "category": ["permanence"], "lat": [50.0],
-    ...     "insee": ["1"], "catchment": [""], "remote": [False], "capacity": [None],
+    >>> services = pd.DataFrame({"id": ["p"], "dep": ["62"], "category": ["permanence"],
+    ...     "lat": [50.0], "insee": ["1"], "catchment": [""], "remote": [False], "capacity": [None],
     ...     "capacity_unit": [""], "hours_per_month": [8.0]})
     >>> links = pd.DataFrame({"id": ["p"], "insee": ["1"]})
     >>> f = area_figures(units, services, links, communes, pd.Index(["1", "2"]))

@@ -96,7 +96,7 @@ def test_secondary_hospital_sites_are_left_out_but_main_sites_kept():
                                             "HOPITAL DE JOUR AVION ( C.H LENS )",
                                             "CMP ADULTE CH VERDUN/ST MIHIEL",
                                             "CHU MONTPELLIER SMUR ANTENNE CH LUNEL",
-                                            "CENTRE DE PLANIFICATION DU CENTRE HOSPITALIER DE SAVERNE",
+                                            "CENTRE DE PLANIFICATION DU CH DE SAVERNE",
                                             "CH DE MARTIGUES HOPITAL DU VALLON"]})
     assert national.kept_hospital_sites(names).tolist() == [True, False, False, False, False,
                                                             True, True]

@@ -88,12 +88,11 @@ def _card(card: pd.Series) -> None:
         numbers = tables.phone_numbers(card["phone"])
         for shown, link in numbers:
             st.link_button(f"Appeler le {shown}", link, icon=":material/call:")
-        if not numbers:
-            st.markdown(plain(f"Téléphone : {card['phone'] or tables.NOT_GIVEN}"))
+        lines = [] if numbers else [f"Téléphone : {card['phone'] or tables.NOT_GIVEN}"]
         if card["next"]:
-            st.markdown(plain(f"Prochaine séance : {card['next']}"))
-        st.markdown(plain(f"Horaires : {card['schedule']}"))
-        st.markdown(plain(f"Lieu : {card['where']}"))
+            lines.append(f"Prochaine séance : {card['next']}")
+        lines += [f"Horaires : {card['schedule']}", f"Lieu : {card['where']}"]
+        st.markdown("  \n".join(plain(line) for line in lines))  # one block: a compact card
         st.caption(plain(f"Source : {card['source']} · {card['checked']}"))
 
 

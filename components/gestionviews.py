@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -243,13 +244,25 @@ def deleted(user: str) -> None:
 
 
 def backup_and_exports() -> None:
-    """Downloads: logical backup (services and history) and exports of the whole dataset."""
+    """Downloads: logical backup (services and history) and exports of the whole dataset.
+
+    Each file is made only when its button is pressed (a callable), never at every rerun:
+    with the national layers the whole dataset is about 9,500 services.
+    """
     engine = data.engine()
     st.download_button("Sauvegarde complète (JSON : services et historique)",
-                       backup.dump_json(engine), "carto-vif-sauvegarde.json", "application/json")
+                       partial(backup.dump_json, engine), "carto-vif-sauvegarde.json",
+                       "application/json")
     st.caption("Restauration : `python -m store restore FICHIER` (remplace tout, comptes gardés).")
-    table = store.read_services(engine)
-    st.download_button("Export CSV", exports.to_csv_bytes(table), "annuaire.csv", "text/csv")
-    st.download_button("Export XLSX", exports.to_xlsx_bytes(table, "Annuaire"), "annuaire.xlsx")
-    st.download_button("Export JSON (noms data·inclusion)", store_exports.to_json_bytes(table),
-                       "annuaire.json", "application/json")
+
+    def export(make) -> bytes:  # noqa: ANN001
+        return make(store.read_services(engine))
+
+    st.download_button("Export CSV", partial(export, exports.to_csv_bytes), "annuaire.csv",
+                       "text/csv")
+    st.download_button("Export XLSX",
+                       partial(export, partial(exports.to_xlsx_bytes, sheet="Annuaire")),
+                       "annuaire.xlsx")
+    st.download_button("Export JSON (noms data·inclusion)",
+                       partial(export, store_exports.to_json_bytes), "annuaire.json",
+                       "application/json")

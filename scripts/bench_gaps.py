@@ -4,6 +4,7 @@ Run from the repository root::
 
     python scripts/bench_gaps.py            # real data when present, else synthetic
     python scripts/bench_gaps.py --synthetic
+    python scripts/bench_gaps.py --layers   # with every located place of the layers (P13)
     python scripts/bench_gaps.py --wait 600 # poll up to 600 s for data/processed/units.parquet
 
 Real data: ``data/processed/units.parquet`` (map units, population points) and
@@ -68,7 +69,25 @@ def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
 # --------------------------------------------------------------------------- data
 
 
-def real_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+def layer_points() -> pd.DataFrame:
+    """Every located place of the national layers and of the plans (P13), as x/y points."""
+    import geopandas as gpd
+
+    from geo import national
+    from geo.schema import SERVICES_FILE
+
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False)
+              for p in (national.ANNUAIRE_FILE, national.FINESS_FILE, SERVICES_FILE)]
+    table = pd.concat(frames, ignore_index=True)
+    table = table[(table["lat"] != "") & (table["category"] != "hebergement")]
+    points = gpd.GeoDataFrame(
+        table[["id", "dep"]].assign(nom=table["name"], zone=table["dep"].map(zone_of)),
+        geometry=gpd.points_from_xy(table["lon"].astype(float), table["lat"].astype(float)),
+        crs=4326)
+    return project_points(points[points["zone"].notna()])
+
+
+def real_data(layers: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     import geopandas as gpd
 
     units = gpd.read_parquet(UNITS_FILE)
@@ -80,6 +99,8 @@ def real_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     fs = fs.assign(id="fs:" + fs["fs_id"].astype(str), zone=fs["dep"].map(zone_of))
     fs = fs[fs["dep"].isin(set(units["dep"]))]  # drops collectivités d'outre-mer
     services = project_points(fs[["id", "nom", "dep", "zone", "geometry"]])
+    if layers:
+        services = pd.concat([services, layer_points()], ignore_index=True)
     return units.reset_index(drop=True), services.reset_index(drop=True)
 
 
@@ -161,12 +182,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", action="store_true", help="ignore data/processed")
     parser.add_argument("--wait", type=float, default=0, help="seconds to poll for units.parquet")
+    parser.add_argument("--layers", action="store_true",
+                        help="services = France services + every located place of the national "
+                             "layers and the plans (P13)")
     args = parser.parse_args()
     deadline = time.monotonic() + args.wait
     while not args.synthetic and not UNITS_FILE.exists() and time.monotonic() < deadline:
         time.sleep(10)
     real = not args.synthetic and UNITS_FILE.exists() and FRANCE_SERVICES_FILE.exists()
-    units, services = real_data() if real else synthetic_data()
+    units, services = real_data(args.layers) if real else synthetic_data()
     print(
         f"data: {'real' if real else 'synthetic'}; {len(units):,} units, "
         f"{len(services):,} services, {units['zone'].nunique()} zones"

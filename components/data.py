@@ -29,6 +29,7 @@ from geo import (
     profile,
     territories,
 )
+from geo.communesearch import CommuneIndex, Search, search_communes
 from geo.crs import metric_crs
 from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
@@ -151,6 +152,19 @@ def units() -> pd.DataFrame:
     projected["lat"], projected["lon"] = table.geometry.y.to_numpy(), table.geometry.x.to_numpy()
     attrs = pd.DataFrame(communes()[list(UNIT_ATTRIBUTES)])
     return projected.merge(attrs, on="insee", how="left", validate="many_to_one")
+
+
+@st.cache_resource(show_spinner=False)
+def commune_index() -> CommuneIndex:
+    """Every name of every commune of France joined to its map units (shared, read-only)."""
+    return CommuneIndex(territories.read_commune_names(),
+                        units()[["unit", "insee", "nom", "population"]],
+                        territories.read_departements()[["code", "nom"]])
+
+
+def commune_search(query: str, dep: str) -> Search:
+    """The communes ``query`` may name, those of département ``dep`` first (not cached: ~10 ms)."""
+    return search_communes(query, commune_index(), dep)
 
 
 @st.cache_resource(show_spinner=False)
@@ -797,7 +811,7 @@ def reference() -> importer.Reference:
 #: Cached functions that do not depend on the listings: kept when the listings change.
 _INDEPENDENT = {"communes", "figures", "departement_names", "sources", "territory_summary",
                 "units", "france_services", "display", "outlines", "commune_choices",
-                "territory_choices", "reference", "_engine"}
+                "territory_choices", "reference", "_engine", "commune_index"}
 
 
 def clear_listings_caches() -> None:

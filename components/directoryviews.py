@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from components import auth, communesearch, data, exports, printview, tables
+from components import auth, data, exports, printview, tables
 from components.filters import Filters
 from components.formatting import plain
 from geo.directory import AUDIENCES, DirectoryFilters
@@ -42,7 +42,7 @@ def _chosen_unit(dep: str) -> str | None:
         st.html(_HIDE_INPUT_HINT)
         query = st.text_input(SEARCH_LABEL, key="near_her_query",
                               placeholder="Ex. : Béthune, St Pol sur Ternoise, 62000")
-    found = communesearch.search(query, dep)
+    found = data.commune_search(query, dep)
     if not query.strip():
         st.caption("Nom avec ou sans accents, « St » pour Saint, ancienne commune ou code "
                    "postal : toute la France. La recherche n'est jamais écrite dans "

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import sqlalchemy as sa
 
-from geo import importer
+from geo import hosts, importer
 from geo.geocode import normalise
 from geo.schema import CATEGORIES, FIELD_LABELS, SECRET_CATEGORIES, SERVICE_COLUMNS
 from store import checks, columns, rowchecks
@@ -134,14 +134,23 @@ def _seed_row(values: dict) -> dict:
 
 
 def _overlay(service: dict, values: dict, ref: importer.Reference) -> dict:
-    """Keep what the file says (id, point, confidentiality…) over what the import derived."""
+    """Keep what the file says (id, point, confidentiality…) over what the import derived.
+
+    A commune given in the file gets the point of the host its text names
+    (:func:`geo.hosts.find_named_host`: France services, mairie, commissariat, hospital…),
+    exactly as ``python -m geo import-listings`` gives it.
+    """
     given = {k: v for k, v in values.items() if k in SERVICE_COLUMNS and v != ""}
     service = {**service, "id": "", "source_line": values["source_line"],
                "capacity": checks.capacity_text(values["capacity"])}
     if values["insee"]:
         point = ref.communes.loc[values["insee"]]
-        host = importer.find_host_site(values["place"], values["insee"], ref.france_services,
-                                       ref.communes)
+        named = {"place": values["place"], "name": values.get("name", ""),
+                 "subcategory": values.get("subcategory", ""), "category": service["category"],
+                 "confidentiality": values.get("confidentiality") or service["confidentiality"]}
+        host = hosts.find_named_host(named, values["insee"], layers=ref.layers,
+                                     france_services=ref.france_services, communes=ref.communes,
+                                     names=ref.commune_keys).host
         service.update(insee=values["insee"], precision=host.precision if host else "commune",
                        host_id=host.host_id if host else "",
                        lat=f"{host.lat if host else point.geometry.y:.6f}",

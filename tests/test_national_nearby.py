@@ -37,8 +37,8 @@ def test_the_directory_page_shows_the_national_places_with_their_vintage():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["dep"] = "29"
     at.switch_page("pages/3_Annuaire.py").run()
-    box = next(s for s in at.selectbox if s.label.startswith("Commune où elle vit"))
-    at = box.set_value(next(o for o in box.options if o.startswith("Brest"))).run()
+    box = next(t for t in at.text_input if t.label.startswith("Commune où elle vit"))
+    at = box.set_value("Brest").run()
     assert not at.exception
     text = rendered(at)
     assert "Gendarmerie ou commissariat" in text and "février 2016" in text

@@ -62,17 +62,18 @@ MENTIONS = [
 ]
 REFERRAL = {"id": "62-GLEAK9", "dep": "62", "category": "auteurs",
             "confidentiality": "sur_orientation", "insee": "62041", "status": "existing",
-            "name": "Salle des Peupliers – groupe de parole des auteurs",
-            "place": "Salle des Peu\u00adpliers", "address": "12 rue des Peupliers",
+            "name": "Salle des Vergnollières – groupe de parole des auteurs",
+            "place": "Salle des Vergnol\u00adlières", "address": "12 rue des Vergnollières",
             "postcode": "62000", "lat": "50.2890", "lon": "2.7700", "precision": "adresse",
             "remote": "false", "operator": "Association Orientation Arras"}
-#: What nobody below gestionnaire may be served (folded).
+#: What nobody below gestionnaire may be served (folded): words no real record contains (the
+#: national layers have "rue des Peupliers" addresses, so the referral place is invented).
 SECRET = ("tilleuls", "mimozella", "capuzine", "sonner", "l. 4242", "gleak1")
 ROLES = ("public", "professionnel")
 
 
 def forbidden(role: str) -> tuple[str, ...]:
-    return SECRET + (("peupliers",) if role == "public" else ())
+    return SECRET + (("vergnollieres",) if role == "public" else ())
 
 
 def hits(text: str, role: str) -> list[str]:
@@ -131,12 +132,14 @@ def test_no_page_serves_the_secret_row(database, role, page):
     assert not at.exception, at.exception
     served = [rendered(at)]
     if page == "pages/3_Annuaire.py":  # "Près de chez elle" for Arras: zones and places
-        box = next(s for s in at.selectbox if s.label.startswith("Commune où elle vit"))
-        at = box.set_value(next(o for o in box.options if o.startswith("Arras ("))).run()
+        box = next(t for t in at.text_input if t.label.startswith("Commune où elle vit"))
+        at = box.set_value("Arras").run()
         assert not at.exception, at.exception
-        text = rendered(at)
-        assert "115" in text  # the secret row is listed, with its public contact
-        served.append(text)
+        cards = rendered(at)
+        assert "115" in cards  # the secret row is listed, with its public contact
+        at = at.toggle(key="near_her_tables").set_value(True).run()  # the same as tables
+        assert not at.exception, at.exception
+        served += [cards, rendered(at)]
     assert not hits("\n".join(served), role)
 
 
@@ -200,5 +203,5 @@ def test_the_public_mentions_lose_their_point_for_every_role_below_gestionnaire(
 def test_a_professionnel_sees_the_referral_place_the_public_does_not(database):
     pro = data.services("professionnel").set_index("id").loc["62-GLEAK9"]
     public = data.services("public").set_index("id").loc["62-GLEAK9"]
-    assert "peupliers" in fold(pro["place"]) and "peupliers" in fold(pro["name"])
+    assert "vergnollieres" in fold(pro["place"]) and "vergnollieres" in fold(pro["name"])
     assert public["name"] == "groupe de parole des auteurs"

@@ -45,6 +45,16 @@ def communes() -> pd.DataFrame:
     return territories.read_communes()
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _links(url: str, role: str) -> pd.DataFrame:
+    return coverage.service_communes(_services(url, role), communes())
+
+
+def links(role: str = "public") -> pd.DataFrame:
+    """The communes each service concerns (``id``, ``insee``), as ``role`` sees the services."""
+    return _links(storage_url(), role if role in ROLES else "public")
+
+
 def services(role: str = "public") -> pd.DataFrame:
     """All live service listings, from the database, as ``role`` may see them (read-only).
 
@@ -95,7 +105,7 @@ def territory_summary(dep: str) -> dict:
 def services_of_departement(dep: str, role: str = "public") -> pd.DataFrame:
     """Services held in, or serving, the département as ``role`` may see them, with presence."""
     codes = territory_insee(f"dep:{dep}")
-    return coverage.services_of_territory(services(role), communes(), codes)
+    return coverage.services_of_territory(services(role), communes(), codes, links(role))
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -212,7 +222,9 @@ def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
     own = units()[units()["dep"] == dep].reset_index(drop=True)
     nearest = service_index(categories).nearest_all(own)
     names = located_services(categories).set_index("id")["name"]
-    distance = nearest["distance_km"].round(2)
+    # Full precision: "beyond the threshold" compares the exact distance (a commune at
+    # 20.004 km is beyond 20 km); tables and maps round only what they show.
+    distance = nearest["distance_km"]
     inside = own["insee"].isin(zone_services_catchment(dep, categories))
     return own.assign(
         distance_km=distance,
@@ -500,7 +512,7 @@ def territory_choices(dep: str) -> dict[str, tuple[str, str, str]]:
 def territory_service_ids(dep: str, level: str, code: str) -> pd.Index:
     """Ids of the services concerning a territory of the département (catchments included)."""
     codes = territory_insee(f"{level}:{code}")  # levels are catchment prefixes
-    return pd.Index(coverage.services_of_territory(services(), communes(), codes)["id"])
+    return pd.Index(coverage.services_of_territory(services(), communes(), codes, links())["id"])
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -544,7 +556,7 @@ def near_her(dep: str, unit: str, role: str = "public") -> dict[str, pd.DataFram
     ranked = nearby.rank_services(row["x"], row["y"], row["zone"],
                                   located[~national.is_layer_record(located["id"])])
     concerned = coverage.services_of_territory(services(role), communes(),
-                                               pd.Index([row["insee"]]))
+                                               pd.Index([row["insee"]]), links(role))
     return {
         "commune": pd.DataFrame([row]),
         "places": ranked,
@@ -732,7 +744,8 @@ def sheet_classes(key: str) -> pd.Series:
 @st.cache_data(show_spinner=False, max_entries=256)
 def sheet_services(key: str) -> dict[str, pd.DataFrame]:
     """The sheet's service lists: own ("territoire"), département-wide, near, and shelters."""
-    concerned = coverage.services_of_territory(services(), communes(), territory_insee(key))
+    concerned = coverage.services_of_territory(services(), communes(), territory_insee(key),
+                                               links())
     _, near = sheet_points(key)
     names = communes().set_index("insee")["nom"]
     labels = {k: v["nom"] for k, v in sheet_territories().items()}

@@ -39,6 +39,7 @@ from reportlab.platypus import (  # noqa: E402
 
 from components.formatting import number  # noqa: E402
 from components.mapviews import DISTANCE_BINS, DISTANCE_COLOURS  # noqa: E402
+from geo import national  # noqa: E402
 from geo.indicators import shelter_label  # noqa: E402
 from geo.national import DATASET_SHORT  # noqa: E402
 from geo.schema import CATEGORIES, NATIONAL_LINES  # noqa: E402
@@ -265,7 +266,9 @@ def service_lists(
     ``near`` the located services just outside (with ``distance_km``); ``communes`` maps an
     INSEE code to its name; ``names`` a catchment code (``epci:…``) to its name. Returns
     ``territoire`` (held in the territory or serving part of it, hébergement as one aggregated
-    row), ``departement`` (serving the whole département or more) and ``proximite``.
+    row), ``generaux`` (the national layers' records held in the territory: annuaire 2016,
+    FINESS 2020), ``departement`` (serving the whole département or more), ``proximite`` (the
+    plans' services near it) and ``proximite_generaux`` (the layers' records near it).
     """
     order = {c: i for i, c in enumerate(CATEGORIES)}
     rows = concerned[concerned["presence"] != "distance"]
@@ -278,7 +281,9 @@ def service_lists(
           else "Secteur : " + catchment_label(z, names))
          for p, a, c, k, z in zip(rows["place"], rows["address"], commune, rows["presence"],
                                   rows["catchment"], strict=True)], index=rows.index)
-    own = _rows(rows[~secret & ~wide], place[~secret & ~wide])
+    layer = national.is_layer_record(rows["id"])
+    own = _rows(rows[~secret & ~wide & ~layer], place[~secret & ~wide & ~layer])
+    general = _rows(rows[~secret & ~wide & layer], place[~secret & ~wide & layer])
     shelters = rows[secret]
     if not shelters.empty:
         label = shelter_label(shelters)
@@ -287,13 +292,19 @@ def service_lists(
             "Lieu": f"{label} (commune non publiée)", "Horaires": "",
             "Contact": "Orientation : 115 (SIAO)"}])], ignore_index=True)
     outside = near[near["category"].isin(CATEGORIES)]
-    near_place = [f"{_join(p, c)} – hors territoire, à {number(d, 1)} km"
-                  for p, c, d in zip(outside["place"], outside["insee"].map(communes).fillna(""),
-                                     outside["distance_km"], strict=True)]
+    near_place = pd.Series([f"{_join(p, c)} – hors territoire, à {number(d, 1)} km"
+                            for p, c, d in zip(outside["place"],
+                                               outside["insee"].map(communes).fillna(""),
+                                               outside["distance_km"], strict=True)],
+                           index=outside.index, dtype=object)
+    near_layer = national.is_layer_record(outside["id"])
     return {"territoire": own.reset_index(drop=True),
+            "generaux": general.reset_index(drop=True),
             "departement": _rows(rows[~secret & wide], place[~secret & wide]).reset_index(
                 drop=True),
-            "proximite": _rows(outside, pd.Series(near_place, index=outside.index)).reset_index(
+            "proximite": _rows(outside[~near_layer], near_place[~near_layer]).reset_index(
+                drop=True),
+            "proximite_generaux": _rows(outside[near_layer], near_place[near_layer]).reset_index(
                 drop=True)}
 
 
@@ -445,8 +456,9 @@ SOURCES = (
     "Sources : INSEE – populations légales 2023 (en vigueur au 1er janvier 2026), Code officiel "
     "géographique 2026, grille communale de densité 2024 ; DGCL – EPCI au 1er janvier 2025 ; "
     "IGN – ADMIN EXPRESS (éd. 2025) ; Etalab – Contours administratifs ; La Poste – codes "
-    "postaux ; DILA – Annuaire de l'administration ; ANCT – France services (août 2024). "
-    "Licence Ouverte 2.0.",
+    "postaux ; DILA – Annuaire de l'administration (mairies 2025 ; services locaux, février "
+    "2016, géocodage BAN sous ODbL) ; FINESS (hôpitaux publics, mars 2020, via Eurostat GISCO) "
+    "; ANCT – France services (août 2024). Licence Ouverte 2.0.",
 )
 
 
@@ -482,6 +494,13 @@ def make_sheet(
         "comptés : ceux tenus dans le territoire ou dont le secteur le recoupe (services "
         "départementaux compris).",
     ]
+    general = lists.get("generaux", pd.DataFrame(columns=["Type"]))
+    if not general.empty:
+        counts = general["Type"].value_counts()
+        notes.append("Lieux généraux dans le territoire (annuaire service-public.fr 2016, "
+                     "FINESS 2020, jamais vérifiés sur le terrain) : " + ", ".join(
+                         f"{label} {number(n)}" for label, n in counts.items())
+                     + " (liste dans l'application, page Mon territoire).")
     if not lists["departement"].empty:
         notes.append(f"{len(lists['departement'])} service(s) couvrent tout le département sans "
                      "lieu dans le territoire (liste complète dans l'application, page Annuaire).")

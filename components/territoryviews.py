@@ -107,10 +107,19 @@ def services(key: str) -> None:
     """The services of the territory and near it; département-wide ones folded away."""
     lists = data.sheet_services(key)
     st.markdown("#### Services du territoire et à proximité")
-    panels.table_or_notice(lists["territoire"], "Aucun service recensé dans le territoire.")
+    panels.table_or_notice(lists["territoire"], "Aucun service des plans recensé dans le "
+                           "territoire.")
+    if not lists["generaux"].empty:
+        st.markdown("Lieux généraux du territoire : gendarmerie, police, justice, santé "
+                    "(annuaire service-public.fr, février 2016 ; FINESS, mars 2020 ; jamais "
+                    "vérifiés sur le terrain)")
+        st.dataframe(lists["generaux"], hide_index=True, width="stretch")
     if not lists["proximite"].empty:
         st.markdown(f"À moins de {data.NEAR_KM:.0f} km, hors du territoire")
         st.dataframe(lists["proximite"], hide_index=True, width="stretch")
+    if not lists["proximite_generaux"].empty:
+        st.markdown(f"Lieux généraux à moins de {data.NEAR_KM:.0f} km, hors du territoire")
+        st.dataframe(lists["proximite_generaux"], hide_index=True, width="stretch")
     if not lists["departement"].empty:
         with st.expander(f"{len(lists['departement'])} service(s) couvrant tout le département"):
             st.dataframe(lists["departement"], hide_index=True, width="stretch")

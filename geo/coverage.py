@@ -136,7 +136,8 @@ def service_communes(services: pd.DataFrame, communes: pd.DataFrame) -> pd.DataF
 
 
 def services_of_territory(
-    services: pd.DataFrame, communes: pd.DataFrame, insee_codes: pd.Index
+    services: pd.DataFrame, communes: pd.DataFrame, insee_codes: pd.Index,
+    links: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the services that concern a territory, with their ``presence``.
 
@@ -148,6 +149,8 @@ def services_of_territory(
         Commune table (see :func:`catchment_communes`).
     insee_codes : pandas.Index
         The communes of the territory (a département, EPCI, arrondissement…).
+    links : pandas.DataFrame, optional
+        :func:`service_communes` of ``services`` when the caller already has it (cached).
 
     Returns
     -------
@@ -157,7 +160,7 @@ def services_of_territory(
         whose catchment is another département's is left out), with a ``presence`` column;
         in listing order.
     """
-    links = service_communes(services, communes)
+    links = service_communes(services, communes) if links is None else links
     concerned = set(links.loc[links["insee"].isin(insee_codes), "id"])
     kind = presence(services)
     deps = set(communes.loc[communes["insee"].isin(insee_codes), "dep"])

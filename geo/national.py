@@ -892,17 +892,25 @@ def nearby_kind(layer: pd.DataFrame) -> pd.Series:
 def nearest_of_each_kind(ranked: pd.DataFrame, max_km: float = 100.0) -> pd.DataFrame:
     """The nearest place of each kind within ``max_km``, in the order of :data:`NEARBY_KINDS`.
 
-    ``ranked`` is :func:`geo.nearby.rank_services` of a layer with a ``kind`` column.
+    When the nearest has no phone, the nearest of that kind with a phone comes right after
+    it (a social worker must be able to call someone). ``ranked`` is
+    :func:`geo.nearby.rank_services` of a layer with ``kind`` and ``phone`` columns.
 
     >>> r = pd.DataFrame({"kind": ["Hôpital", "Gendarmerie ou commissariat", "Hôpital"],
-    ...                   "distance_km": [3.0, 5.0, 1.0]})
+    ...                   "distance_km": [3.0, 5.0, 1.0], "phone": ["03", "17", ""]})
     >>> nearest_of_each_kind(r)[["kind", "distance_km"]].values.tolist()
-    [['Gendarmerie ou commissariat', 5.0], ['Hôpital', 1.0]]
+    [['Gendarmerie ou commissariat', 5.0], ['Hôpital', 1.0], ['Hôpital', 3.0]]
     """
     order = {label: i for i, (label, _, _) in enumerate(NEARBY_KINDS)}
     near = ranked[ranked["kind"].isin(order) & (ranked["distance_km"] <= max_km)]
-    first = near.sort_values("distance_km", kind="stable").groupby("kind", sort=False).head(1)
-    return first.sort_values("kind", key=lambda k: k.map(order)).reset_index(drop=True)
+    near = near.sort_values("distance_km", kind="stable")
+    first = near.groupby("kind", sort=False).head(1)
+    callable_ = near[near["phone"].fillna("").ne("")].groupby("kind", sort=False).head(1)
+    extra = callable_[callable_["kind"].isin(first.loc[first["phone"].fillna("").eq(""), "kind"])]
+    rows = pd.concat([first, extra])
+    rows = rows.assign(_o=rows["kind"].map(order)).sort_values(["_o", "distance_km"],
+                                                               kind="stable")
+    return rows.drop(columns="_o").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------- where a place comes from

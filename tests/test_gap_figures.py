@@ -1,8 +1,9 @@
 """The pilot départements' gap figures, checked by an independent brute-force computation.
 
-The app finds the nearest service with KD-trees per zone (geo.gaps) over cached layers; here
-every distance from every unit to every located service is computed with plain numpy on
-coordinates projected with pyproj, straight from the committed files.
+The app finds the nearest service with KD-trees per zone (geo.gaps) over cached layers read from
+the database; here every distance from every unit to every located service is computed with
+plain numpy on coordinates projected with pyproj, straight from the committed files (the plans'
+listings and the national layers).
 """
 
 from __future__ import annotations
@@ -14,17 +15,34 @@ from pyproj import Transformer
 
 from components import data
 from components.filters import DEFAULT_CATEGORIES
-from geo import territories
+from geo import national, territories
 from geo.listings import public_view, read_services
 
 PILOTS = ["03", "21", "59", "62"]
 TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 
 
+def committed_places() -> pd.DataFrame:
+    """The plans' services and the national layers, straight from the committed files.
+
+    A merged pair (``merges.csv``) is one place: the plan's service at the record's point.
+    """
+    plan = read_services()
+    merges = pd.read_csv(national.MERGES_FILE, dtype=str, keep_default_na=False)
+    layer = pd.concat([national.read_layer(national.ANNUAIRE_FILE),
+                       national.read_layer(national.FINESS_FILE)], ignore_index=True)
+    point = layer.set_index("id")[["lat", "lon"]]
+    for plan_id, record in zip(merges["plan_id"], merges["national_id"], strict=True):
+        plan.loc[plan["id"] == plan_id, ["lat", "lon"]] = point.loc[record].to_numpy()
+    layer = layer[~layer["id"].isin(merges["national_id"])]
+    layer["remote"] = False
+    return pd.concat([plan, layer[plan.columns.intersection(layer.columns)]], ignore_index=True)
+
+
 def brute_force_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
     units = territories.read_units()
     units = units[units["dep"] == dep]
-    services = public_view(read_services())
+    services = public_view(committed_places())
     located = services[services["category"].isin(categories)
                        & services["status"].isin(["existing", "unknown"])
                        & services["lat"].notna()]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from test_roles import rendered
 
 from components import data, tables
-from geo import national
+from geo import national, nearby
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,12 +19,33 @@ def test_every_commune_gets_a_police_or_gendarmerie_phone_within_100_km(dep, uni
     general = data.near_her(dep, unit)["general"]
     table = tables.general_places_table(general)
     assert (general["distance_km"] <= 100).all()
-    assert list(general["kind"]) == [k for k, _, _ in national.NEARBY_KINDS
-                                     if k in set(general["kind"])]  # one row per kind, in order
+    order = [k for k, _, _ in national.NEARBY_KINDS if k in set(general["kind"])]
+    assert list(dict.fromkeys(general["kind"])) == order  # kinds in the documented order
     police = table[table["Type"] == "Gendarmerie ou commissariat"]
-    assert len(police) == 1 and police["Téléphone"].iloc[0].startswith("tel:")
+    assert police["Téléphone"].iloc[-1].startswith("tel:")
     assert table["Source"].str.endswith("à vérifier").all()
     assert not general["category"].isin(["hebergement"]).any()
+
+
+def _first_unit_of_each_departement():
+    units = data.units()
+    return units.sort_values("unit").groupby("dep", sort=True).head(1)[["dep", "unit"]]
+
+
+def test_in_every_departement_each_kind_within_100_km_comes_with_a_phone():
+    """Done when of issue 11: for any commune, a phone for each layer with a place ≤ 100 km."""
+    checked, places, units = 0, data.national_places(), data.units().set_index("unit")
+    for dep, unit in _first_unit_of_each_departement().itertuples(index=False):
+        general = data.near_her(dep, unit)["general"]
+        assert "Gendarmerie ou commissariat" in set(general["kind"]), (dep, unit)
+        here = units.loc[unit]
+        ranked = nearby.rank_services(here["x"], here["y"], here["zone"], places)
+        reachable = ranked[(ranked["distance_km"] <= 100) & ranked["phone"].ne("")]
+        for kind in set(reachable["kind"]):  # a kind with a phone within 100 km is called
+            shown = general[general["kind"] == kind]
+            assert shown["phone"].ne("").any(), (dep, unit, kind)
+        checked += 1
+    assert checked == data.units()["dep"].nunique() == 101
 
 
 def test_hesdin_gets_its_own_brigade_and_hospital():

@@ -95,7 +95,7 @@ def test_secret_shelters_are_one_aggregated_row_without_their_commune():
         "name": "Hébergement pour victimes (lieu confidentiel)", "operator": "", "place": "",
         "address": "", "schedule": "", "phone": "", "website": "", "status": "existing",
         "capacity": [10.0, 5.0], "capacity_unit": "places"})
-    near = pd.DataFrame(columns=["category", "place", "insee", "distance_km", "name",
+    near = pd.DataFrame(columns=["id", "category", "place", "insee", "distance_km", "name",
                                  "operator", "schedule", "phone", "website", "status"])
     lists = sheet.service_lists(concerned, near, pd.Series({"62001": "Desvres",
                                                             "62002": "Samer"}), {})

@@ -83,6 +83,14 @@ def test_every_point_lies_in_its_commune_or_says_commune(annuaire, finess, terri
     assert layer["insee"].isin(territory.communes["insee"]).all()
 
 
+def test_every_departement_has_located_police_or_gendarmerie_and_justice(annuaire, territory):
+    """Done when of issue 11: every département's map can show these two layers."""
+    located = annuaire[annuaire["lat"].notna()]
+    for category in ("forces_securite", "justice"):
+        deps = set(located.loc[located["category"] == category, "dep"])
+        assert deps == set(territory.communes["dep"]), category
+
+
 def test_courts_keep_their_2016_names_with_the_2020_note(annuaire):
     tgi = annuaire[annuaire["source_type"] == "tgi"]
     assert tgi["name"].str.startswith("Tribunal de grande instance").mean() > 0.9

@@ -27,7 +27,8 @@ ALL = pd.Index(COMMUNES["insee"])
 
 
 def service(sid, category="permanence", insee="", catchment="", lat=None, **extra):
-    row = {"id": sid, "category": category, "insee": insee, "catchment": catchment, "lat": lat,
+    row = {"id": sid, "dep": "62", "category": category, "insee": insee, "catchment": catchment,
+           "lat": lat,
            "remote": False, "capacity": np.nan, "capacity_unit": "", "hours_per_month": np.nan,
            "confidentiality": "public"}
     return row | extra

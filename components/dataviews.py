@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, mapviews, panels
+from components.formatting import number
 
 LEVELS = {"arr": "Arrondissement", "epci_siren": "EPCI"}
 
@@ -14,7 +15,7 @@ def quality_figures(figures: dict[str, int]) -> None:
     """The quality counts as metrics (one row)."""
     shown = {k: v for k, v in figures.items() if k != "services"}
     for col, (label, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
-        col.metric(label.capitalize(), value)
+        col.metric(label.capitalize(), number(value))
     st.caption(f"Sur {figures['services']} service(s). Les hébergements secrets ne sont pas "
                "comptés comme « sans téléphone » ni « sans horaires » : ils n'en publient pas.")
 
@@ -22,11 +23,14 @@ def quality_figures(figures: dict[str, int]) -> None:
 def freshness(counts: dict[str, int]) -> None:
     """Freshness counts, with the never-checked rows said plainly."""
     for col, (label, value) in zip(st.columns(len(counts)), counts.items(), strict=True):
-        col.metric(label.capitalize(), value)
+        col.metric(label.capitalize(), number(value))
     never = counts.get("jamais vérifié", 0)
     if never:
-        st.warning(f"{never} service(s) n'ont jamais été vérifiés : ils viennent des plans "
-                   "départementaux et personne ne les a confirmés sur le terrain.")
+        st.warning(f"{number(never)} service(s) n'ont jamais été vérifiés : ils viennent des "
+                   "plans départementaux ou des couches nationales (annuaire service-public.fr "
+                   "de février 2016, hôpitaux FINESS de mars 2020) et personne ne les a "
+                   "confirmés sur le terrain. Une vérification se note sur la page Gestion "
+                   "(date de vérification).")
 
 
 def by_territory(role: str, dep: str) -> None:

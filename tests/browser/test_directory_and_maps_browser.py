@@ -57,10 +57,9 @@ def test_a_social_worker_types_a_commune_and_gets_a_permanence_and_a_phone(
     page = tab.page
     page.goto(f"{app_server.url}/Annuaire?dep={dep}")
     wait_until_idle(page)
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Commune où elle vit")
-    box.click()
-    page.keyboard.type(commune)
-    page.get_by_role("option").first.click()
+    box = page.get_by_role("textbox", name="Commune où elle vit")
+    box.fill(commune)
+    box.press("Enter")
     wait_until_idle(page)
     page.get_by_text("Lieux les plus proches").wait_for(timeout=60_000)
     page.get_by_text("3919 – Violences Femmes Info").first.wait_for(

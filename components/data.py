@@ -215,9 +215,10 @@ def service_index(categories: tuple[str, ...]) -> gaps.ServiceIndex:
 def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
     """Units of the département with the distance (km) to the nearest chosen service.
 
+    ``distance_km`` is the distance to the nearest *located* place, whatever catchments say;
     ``in_catchment``: the unit lies in the territory served by a chosen service without a
-    place; ``uncovered_km`` is the distance outside such territories and 0 inside, so that
-    "beyond the threshold" on it means "without any known service".
+    place. It never changes the distance nor who is beyond (``geo.gaps.is_beyond``): the
+    figures only split the units beyond by it.
     """
     own = units()[units()["dep"] == dep].reset_index(drop=True)
     nearest = service_index(categories).nearest_all(own)
@@ -231,7 +232,6 @@ def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
         nearest_id=nearest["nearest_id"],
         nearest_name=nearest["nearest_id"].map(names),
         in_catchment=inside,
-        uncovered_km=distance.where(~inside, 0.0),
     )
 
 
@@ -282,11 +282,14 @@ def located_in_departement(dep: str, categories: tuple[str, ...]) -> pd.DataFram
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.Series:
-    """Special map class of each unit (no located place, covered without a place), by unit."""
+    """Special map class of each unit (no located place), by unit; NaN = its distance class.
+
+    ``threshold_km`` is unused since catchments stopped overriding the distance class; it
+    stays in the key so the callers (and their caches) keep one signature.
+    """
     table = unit_distances(dep, categories)
     any_here = not located_in_departement(dep, categories).empty
-    classes = indicators.map_classes(table["distance_km"], table["in_catchment"], threshold_km,
-                                     any_here)
+    classes = indicators.map_classes(table["distance_km"], any_here)
     return classes.set_axis(table["unit"])
 
 
@@ -360,23 +363,20 @@ def services_with_hours() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.DataFrame:
-    """Population beyond the threshold, and without any service (no place, no catchment).
+    """Population beyond the threshold; among them, in a catchment, and without any service.
 
-    Rows ``toutes``, ``rurales``, ``urbaines``; "uncovered" = beyond the threshold of every
-    located service *and* outside the territory served by any service without a place.
+    Rows ``toutes``, ``rurales``, ``urbaines``. Beyond = farther than the threshold from every
+    located place (``geo.gaps.is_beyond``), catchments or not; ``*_in_catchment`` = beyond
+    *and* in the territory served by a service without a place (informative, never
+    subtracted); ``*_uncovered`` = beyond and in no such territory.
     """
     table = unit_distances(dep, categories)
     table = table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"}))
-    total = gaps.population_beyond(table, table["distance_km"], threshold_km)
-    by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe")
-    summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
-    uncovered = pd.concat([
-        gaps.population_beyond(table, table["uncovered_km"], threshold_km),
-        gaps.population_beyond(table, table["uncovered_km"], threshold_km, by="classe"),
-    ]).set_axis(summary.index)
-    summary["population_uncovered"] = uncovered["population_beyond"]
-    summary["communes_uncovered"] = uncovered["communes_beyond"]
-    return summary
+    split = {"in_catchment": table["in_catchment"]}
+    total = gaps.population_beyond(table, table["distance_km"], threshold_km, **split)
+    by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe",
+                                      **split)
+    return pd.concat([total.rename(index={"total": "toutes"}), by_class])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -400,8 +400,10 @@ def territory_indicators(
     result = indicators.territory_indicators(
         table, table["distance_km"], chosen, links, communes(), threshold_km, level
     )
-    uncovered = gaps.population_beyond(table, table["uncovered_km"], threshold_km, by=level)
-    result.insert(2, "population_uncovered", uncovered["population_beyond"])
+    split = gaps.population_beyond(table, table["distance_km"], threshold_km, by=level,
+                                   in_catchment=table["in_catchment"])
+    result.insert(2, "population_in_catchment", split["population_in_catchment"])
+    result.insert(3, "population_uncovered", split["population_uncovered"])
     name_column = {"arr": "arr_nom", "epci_siren": "epci_nom"}[level]
     names = communes().drop_duplicates(level).set_index(level)[name_column]
     return tables.territory_table(result, names)
@@ -727,8 +729,7 @@ def sheet_map_html(key: str) -> str:
     return m.get_root().render()
 
 
-#: Above this distance, a unit inside the catchment of a permanence without a place is
-#: shown as "couverte, sans lieu précis" rather than as far away.
+#: Threshold of the sheet's map classes (which no longer depend on it, see ``unit_classes``).
 SHEET_THRESHOLD_KM = 20.0
 
 

@@ -7,7 +7,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from components import data, exports
+from components import data, exports, mapviews
 from components.filters import Filters
 from components.formatting import number, percent
 
@@ -23,14 +23,18 @@ def summary(filters: Filters, threshold: float) -> None:
     cols[0].metric(f"Habitants à plus de {threshold:.0f} km d'un lieu localisé",
                    number(total["population_beyond"]),
                    help=percent(total["population_beyond"], total["population"])
-                   + " de la population du département.")
-    cols[1].metric("dont couverts par un service sans lieu précis",
-                   number(total["population_beyond"] - total["population_uncovered"]))
+                   + f" de la population du département ; {number(total['communes_beyond'])} "
+                   "commune(s), secteurs des services sans lieu précis compris.")
+    cols[1].metric("dont dans le secteur d'un service sans lieu précis",
+                   number(total["population_in_catchment"]),
+                   help=f"{number(total['communes_in_catchment'])} commune(s) : un service les "
+                   "dessert, mais son lieu n'est pas connu. Chiffre indicatif, déjà compris "
+                   "dans le nombre d'habitants à plus du seuil, jamais retranché.")
     known = data.known_services_count(filters.dep, filters.categories)
     cols[2].metric("Habitants sans aucun service connu des types choisis",
                    number(total["population_uncovered"]) if known else "non calculé",
                    help=f"{number(total['communes_uncovered'])} commune(s) : au-delà du seuil "
-                   "et hors du territoire desservi par tout service sans lieu précis.")
+                   "et hors du secteur de tout service sans lieu précis.")
     cols[3].metric("dont en commune rurale",
                    number(rural["population_uncovered"] if rural is not None else 0))
     if not known:
@@ -41,13 +45,29 @@ def summary(filters: Filters, threshold: float) -> None:
         )
     st.caption(
         f"Numérateurs : habitants des communes dont le point de population est à plus de "
-        f"{threshold:.0f} km (à vol d'oiseau) du lieu le plus proche des types choisis, y "
-        "compris hors du département ; puis, parmi eux, ceux qu'aucun service sans lieu précis "
-        f"ne couvre. Dénominateur : {number(total['population'])} habitants, "
+        f"{threshold:.0f} km (à vol d'oiseau) du lieu localisé le plus proche des types "
+        "choisis, y compris hors du département (une commune à exactement "
+        f"{threshold:.0f} km n'est pas au-delà). Qu'un service sans lieu précis dessert la "
+        "commune ne la retire pas de ce chiffre : elle est comptée à part, « dont dans le "
+        "secteur… », pour information ; « sans aucun service connu » = au-delà du seuil et "
+        "hors de tout secteur. "
+        f"Dénominateur : {number(total['population'])} habitants, "
         f"{number(total['communes'])} communes (Paris, Lyon, Marseille par arrondissement). "
         f"{VINTAGE}. {data.measured_origins(filters.dep, filters.categories)} "
         "Rural = niveaux 5 à 7 de la grille communale de densité INSEE 2024. Services en "
         "projet ou arrêtés exclus."
+    )
+
+
+def map_caption(threshold: float) -> None:
+    """How to read the map of the units beyond the threshold."""
+    st.caption(
+        f"Rouge : commune dont le point de population est à plus de {threshold:.0f} km (à vol "
+        "d'oiseau) du lieu localisé le plus proche des types choisis, même règle que les "
+        f"chiffres ci-dessus (à exactement {threshold:.0f} km, elle n'est pas au-delà). "
+        "Hachures bleues : secteur d'un service sans lieu précis (il dessert ces communes, son "
+        "lieu n'est pas connu) ; une commune rouge et hachurée est au-delà du seuil et dans ce "
+        f"secteur. Case « {mapviews.SECTOR_LAYER} » de la carte pour masquer les hachures."
     )
 
 

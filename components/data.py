@@ -19,6 +19,7 @@ from streamlit.runtime.caching.cache_utils import CachedFunc
 
 from components import formatting, maps, mapviews, sheet, tables
 from geo import (
+    completeness,
     coverage,
     gaps,
     importer,
@@ -34,6 +35,7 @@ from geo.crs import metric_crs
 from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
 from store import db as store_db
+from store import inventory as store_inventory
 from store import quality
 from store import services as store_services
 from store.views import ROLES, view_for_role
@@ -678,8 +680,31 @@ def listing_documents(deps: tuple[str, ...]) -> str:
 def sheet_profile(key: str, dep: str) -> pd.DataFrame:
     """Indicators of a territory beside its département's (see geo.profile)."""
     deps = tuple(sorted({dep, *sheet_territories()[key]["deps"]}))
-    return profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps),
-                                     layer_sources(deps))
+    table = profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps),
+                                      layer_sources(deps))
+    return completeness.guard_profile(table, inventory_status(dep, SHEET_CATEGORIES))
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _inventory(url: str, dep: str) -> dict[str, completeness.Statement]:
+    return store_inventory.statements(_engine(url), dep)
+
+
+def inventory(dep: str) -> dict[str, completeness.Statement]:
+    """What gestionnaires said of the inventory of each category in ``dep`` (latest)."""
+    return _inventory(storage_url(), dep)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def listed_categories(dep: str) -> frozenset[str]:
+    """The categories the département's own listings hold services of."""
+    table = services()
+    return frozenset(table.loc[table["dep"] == dep, "category"])
+
+
+def inventory_status(dep: str, categories: tuple[str, ...]) -> str:
+    """The weakest inventory statement of the chosen categories in ``dep``."""
+    return completeness.overall(categories, inventory(dep), listed_categories(dep))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

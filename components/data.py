@@ -19,6 +19,7 @@ from streamlit.runtime.caching.cache_utils import CachedFunc
 
 from components import formatting, maps, mapviews, sheet, tables
 from geo import (
+    completeness,
     coverage,
     gaps,
     importer,
@@ -34,6 +35,7 @@ from geo.crs import metric_crs
 from geo.directory import DirectoryFilters
 from geo.schema import CATEGORIES, SECRET_CATEGORIES, SOURCES_FILE
 from store import db as store_db
+from store import inventory as store_inventory
 from store import quality
 from store import services as store_services
 from store.views import ROLES, view_for_role
@@ -215,9 +217,10 @@ def service_index(categories: tuple[str, ...]) -> gaps.ServiceIndex:
 def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
     """Units of the département with the distance (km) to the nearest chosen service.
 
+    ``distance_km`` is the distance to the nearest *located* place, whatever catchments say;
     ``in_catchment``: the unit lies in the territory served by a chosen service without a
-    place; ``uncovered_km`` is the distance outside such territories and 0 inside, so that
-    "beyond the threshold" on it means "without any known service".
+    place. It never changes the distance nor who is beyond (``geo.gaps.is_beyond``): the
+    figures only split the units beyond by it.
     """
     own = units()[units()["dep"] == dep].reset_index(drop=True)
     nearest = service_index(categories).nearest_all(own)
@@ -231,7 +234,6 @@ def unit_distances(dep: str, categories: tuple[str, ...]) -> pd.DataFrame:
         nearest_id=nearest["nearest_id"],
         nearest_name=nearest["nearest_id"].map(names),
         in_catchment=inside,
-        uncovered_km=distance.where(~inside, 0.0),
     )
 
 
@@ -282,11 +284,14 @@ def located_in_departement(dep: str, categories: tuple[str, ...]) -> pd.DataFram
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def unit_classes(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.Series:
-    """Special map class of each unit (no located place, covered without a place), by unit."""
+    """Special map class of each unit (no located place), by unit; NaN = its distance class.
+
+    ``threshold_km`` is unused since catchments stopped overriding the distance class; it
+    stays in the key so the callers (and their caches) keep one signature.
+    """
     table = unit_distances(dep, categories)
     any_here = not located_in_departement(dep, categories).empty
-    classes = indicators.map_classes(table["distance_km"], table["in_catchment"], threshold_km,
-                                     any_here)
+    classes = indicators.map_classes(table["distance_km"], any_here)
     return classes.set_axis(table["unit"])
 
 
@@ -360,23 +365,20 @@ def services_with_hours() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def gap_summary(dep: str, categories: tuple[str, ...], threshold_km: float) -> pd.DataFrame:
-    """Population beyond the threshold, and without any service (no place, no catchment).
+    """Population beyond the threshold; among them, in a catchment, and without any service.
 
-    Rows ``toutes``, ``rurales``, ``urbaines``; "uncovered" = beyond the threshold of every
-    located service *and* outside the territory served by any service without a place.
+    Rows ``toutes``, ``rurales``, ``urbaines``. Beyond = farther than the threshold from every
+    located place (``geo.gaps.is_beyond``), catchments or not; ``*_in_catchment`` = beyond
+    *and* in the territory served by a service without a place (informative, never
+    subtracted); ``*_uncovered`` = beyond and in no such territory.
     """
     table = unit_distances(dep, categories)
     table = table.assign(classe=table["rural"].map({True: "rurales", False: "urbaines"}))
-    total = gaps.population_beyond(table, table["distance_km"], threshold_km)
-    by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe")
-    summary = pd.concat([total.rename(index={"total": "toutes"}), by_class])
-    uncovered = pd.concat([
-        gaps.population_beyond(table, table["uncovered_km"], threshold_km),
-        gaps.population_beyond(table, table["uncovered_km"], threshold_km, by="classe"),
-    ]).set_axis(summary.index)
-    summary["population_uncovered"] = uncovered["population_beyond"]
-    summary["communes_uncovered"] = uncovered["communes_beyond"]
-    return summary
+    split = {"in_catchment": table["in_catchment"]}
+    total = gaps.population_beyond(table, table["distance_km"], threshold_km, **split)
+    by_class = gaps.population_beyond(table, table["distance_km"], threshold_km, by="classe",
+                                      **split)
+    return pd.concat([total.rename(index={"total": "toutes"}), by_class])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -400,8 +402,10 @@ def territory_indicators(
     result = indicators.territory_indicators(
         table, table["distance_km"], chosen, links, communes(), threshold_km, level
     )
-    uncovered = gaps.population_beyond(table, table["uncovered_km"], threshold_km, by=level)
-    result.insert(2, "population_uncovered", uncovered["population_beyond"])
+    split = gaps.population_beyond(table, table["distance_km"], threshold_km, by=level,
+                                   in_catchment=table["in_catchment"])
+    result.insert(2, "population_in_catchment", split["population_in_catchment"])
+    result.insert(3, "population_uncovered", split["population_uncovered"])
     name_column = {"arr": "arr_nom", "epci_siren": "epci_nom"}[level]
     names = communes().drop_duplicates(level).set_index(level)[name_column]
     return tables.territory_table(result, names)
@@ -676,8 +680,31 @@ def listing_documents(deps: tuple[str, ...]) -> str:
 def sheet_profile(key: str, dep: str) -> pd.DataFrame:
     """Indicators of a territory beside its département's (see geo.profile)."""
     deps = tuple(sorted({dep, *sheet_territories()[key]["deps"]}))
-    return profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps),
-                                     layer_sources(deps))
+    table = profile.territory_profile(_area(key), _area(f"dep:{dep}"), listing_documents(deps),
+                                      layer_sources(deps))
+    return completeness.guard_profile(table, inventory_status(dep, SHEET_CATEGORIES))
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def _inventory(url: str, dep: str) -> dict[str, completeness.Statement]:
+    return store_inventory.statements(_engine(url), dep)
+
+
+def inventory(dep: str) -> dict[str, completeness.Statement]:
+    """What gestionnaires said of the inventory of each category in ``dep`` (latest)."""
+    return _inventory(storage_url(), dep)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def listed_categories(dep: str) -> frozenset[str]:
+    """The categories the département's own listings hold services of."""
+    table = services()
+    return frozenset(table.loc[table["dep"] == dep, "category"])
+
+
+def inventory_status(dep: str, categories: tuple[str, ...]) -> str:
+    """The weakest inventory statement of the chosen categories in ``dep``."""
+    return completeness.overall(categories, inventory(dep), listed_categories(dep))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -727,8 +754,7 @@ def sheet_map_html(key: str) -> str:
     return m.get_root().render()
 
 
-#: Above this distance, a unit inside the catchment of a permanence without a place is
-#: shown as "couverte, sans lieu précis" rather than as far away.
+#: Threshold of the sheet's map classes (which no longer depend on it, see ``unit_classes``).
 SHEET_THRESHOLD_KM = 20.0
 
 

@@ -7,9 +7,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from components import data, exports
+from components import data, exports, mapviews
 from components.filters import Filters
-from components.formatting import number, percent
+from components.formatting import number, percent, plain
+from geo import completeness
+from geo.schema import CATEGORIES
 
 VINTAGE = "Population municipale 2023 (INSEE), communes au 1er janvier 2026 (COG 2026)"
 
@@ -19,20 +21,33 @@ def summary(filters: Filters, threshold: float) -> None:
     table = data.gap_summary(filters.dep, filters.categories, threshold)
     total = table.loc["toutes"]
     rural = table.loc["rurales"] if "rurales" in table.index else None
+    status = data.inventory_status(filters.dep, filters.categories)
+    worded = completeness.beyond_wording(int(total["population_beyond"]), threshold, status,
+                                         number)
+
+    def shown(population: float) -> str:
+        return completeness.beyond_wording(int(population), threshold, status, number).value
+
+    share = (percent(total["population_beyond"], total["population"])
+             + f" de la population du département ; {number(total['communes_beyond'])} "
+             "commune(s), secteurs des services sans lieu précis compris."
+             if status != "unknown" else worded.explanation)
     cols = st.columns(4)
     cols[0].metric(f"Habitants à plus de {threshold:.0f} km d'un lieu localisé",
-                   number(total["population_beyond"]),
-                   help=percent(total["population_beyond"], total["population"])
-                   + " de la population du département.")
-    cols[1].metric("dont couverts par un service sans lieu précis",
-                   number(total["population_beyond"] - total["population_uncovered"]))
+                   worded.value, help=share)
+    cols[1].metric("dont dans le secteur d'un service sans lieu précis",
+                   shown(total["population_in_catchment"]),
+                   help=f"{number(total['communes_in_catchment'])} commune(s) : un service les "
+                   "dessert, mais son lieu n'est pas connu. Chiffre indicatif, déjà compris "
+                   "dans le nombre d'habitants à plus du seuil, jamais retranché.")
     known = data.known_services_count(filters.dep, filters.categories)
     cols[2].metric("Habitants sans aucun service connu des types choisis",
-                   number(total["population_uncovered"]) if known else "non calculé",
+                   shown(total["population_uncovered"]) if known else "non calculé",
                    help=f"{number(total['communes_uncovered'])} commune(s) : au-delà du seuil "
-                   "et hors du territoire desservi par tout service sans lieu précis.")
+                   "et hors du secteur de tout service sans lieu précis.")
     cols[3].metric("dont en commune rurale",
-                   number(rural["population_uncovered"] if rural is not None else 0))
+                   shown(rural["population_uncovered"] if rural is not None else 0))
+    inventory_notice(filters, worded)
     if not known:
         st.warning(
             "Aucun service des types choisis n'est recensé pour ce département, ni localisé ni "
@@ -41,14 +56,44 @@ def summary(filters: Filters, threshold: float) -> None:
         )
     st.caption(
         f"Numérateurs : habitants des communes dont le point de population est à plus de "
-        f"{threshold:.0f} km (à vol d'oiseau) du lieu le plus proche des types choisis, y "
-        "compris hors du département ; puis, parmi eux, ceux qu'aucun service sans lieu précis "
-        f"ne couvre. Dénominateur : {number(total['population'])} habitants, "
+        f"{threshold:.0f} km (à vol d'oiseau) du lieu localisé le plus proche des types "
+        "choisis, y compris hors du département (une commune à exactement "
+        f"{threshold:.0f} km n'est pas au-delà). Qu'un service sans lieu précis dessert la "
+        "commune ne la retire pas de ce chiffre : elle est comptée à part, « dont dans le "
+        "secteur… », pour information ; « sans aucun service connu » = au-delà du seuil et "
+        "hors de tout secteur. "
+        f"Dénominateur : {number(total['population'])} habitants, "
         f"{number(total['communes'])} communes (Paris, Lyon, Marseille par arrondissement). "
         f"{VINTAGE}. {data.measured_origins(filters.dep, filters.categories)} "
         "Rural = niveaux 5 à 7 de la grille communale de densité INSEE 2024. Services en "
         "projet ou arrêtés exclus."
     )
+
+
+def map_caption(threshold: float) -> None:
+    """How to read the map of the units beyond the threshold."""
+    st.caption(
+        f"Rouge : commune dont le point de population est à plus de {threshold:.0f} km (à vol "
+        "d'oiseau) du lieu localisé le plus proche des types choisis, même règle que les "
+        f"chiffres ci-dessus (à exactement {threshold:.0f} km, elle n'est pas au-delà). "
+        "Hachures bleues : secteur d'un service sans lieu précis (il dessert ces communes, son "
+        "lieu n'est pas connu) ; une commune rouge et hachurée est au-delà du seuil et dans ce "
+        f"secteur. Case « {mapviews.SECTOR_LAYER} » de la carte pour masquer les hachures."
+    )
+
+
+def inventory_notice(filters: Filters, worded: completeness.Wording) -> None:
+    """Say how complete the inventory behind the figures is, per chosen category, and who said."""
+    said, listed = data.inventory(filters.dep), data.listed_categories(filters.dep)
+    lines = []
+    for code in filters.categories:
+        st_ = completeness.statement_of(code, said, listed)
+        who = (f", {st_.who}" if st_.who == completeness.LISTED_DEFAULT
+               else f", selon {st_.who} ({st_.at[:10]})" if st_.who
+               else " (personne ne l'a déclaré)")
+        lines.append(f"{CATEGORIES[code].plural} : {completeness.STATUS_LABELS[st_.status]}{who}")
+    text = "Inventaire des lieux — " + " ; ".join(lines) + ". " + worded.explanation
+    (st.caption if worded.fact else st.info)(plain(text))
 
 
 def downloadable(table: pd.DataFrame, name: str, key: str) -> None:

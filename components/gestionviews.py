@@ -20,9 +20,11 @@ from streamlit_folium import st_folium
 
 from components import data, exports, maps, uploads
 from components.formatting import plain
+from geo import completeness
 from geo.schema import CATEGORIES, CONFIDENTIALITY, SECRET_CATEGORIES, STATUS_LABELS
 from store import backup, imports
 from store import exports as store_exports
+from store import inventory as store_inventory
 from store import services as store
 from store.services import StoreError
 
@@ -266,3 +268,46 @@ def backup_and_exports() -> None:
     st.download_button("Export JSON (noms data·inclusion)",
                        partial(export, store_exports.to_json_bytes), "annuaire.json",
                        "application/json")
+
+
+def inventory_form(dep: str, user: str) -> None:
+    """Say, per category, whether the département's inventory of places is complete.
+
+    Every gap figure is worded from it (:mod:`geo.completeness`): complete → a fact; partial →
+    an upper bound "d'après les lieux recensés"; unknown → no figure. Categories fed by a
+    national layer are complete as of its vintage unless a gestionnaire says otherwise.
+    """
+    said, listed = data.inventory(dep), data.listed_categories(dep)
+    st.markdown("Pour chaque type, l'inventaire des lieux de ce département est-il complet ? "
+                "Les chiffres de « Zones blanches », « Mon territoire » et des fiches en "
+                "dépendent : complet, un chiffre ; partiel, « au plus » d'après les lieux "
+                "recensés ; inconnu, aucun chiffre.")
+    chosen = {}
+    for code, category in CATEGORIES.items():
+        if code in SECRET_CATEGORIES:
+            continue
+        current = completeness.statement_of(code, said, listed)
+        who = (current.who if current.who == completeness.LISTED_DEFAULT
+               else f"selon {current.who}, {current.at[:10]}" if current.who
+               else "personne ne l'a déclaré")
+        cols = st.columns([2, 2, 3])
+        cols[0].markdown(plain(category.plural))
+        chosen[code] = cols[1].selectbox(
+            f"Inventaire : {category.plural}", list(completeness.STATUSES),
+            index=completeness.STATUSES.index(current.status),
+            format_func=completeness.STATUS_LABELS.get, key=f"inv_{code}",
+            label_visibility="collapsed")
+        cols[2].caption(plain(who))
+    note = st.text_input("Sur quoi repose cette déclaration ? (facultatif)", key="inv_note",
+                         max_chars=500)
+    changed = {c: s for c, s in chosen.items()
+               if s != completeness.statement_of(c, said, listed).status}
+    if st.button("Enregistrer les déclarations", key="inv_save", disabled=not changed):
+        try:
+            for code, status in changed.items():
+                store_inventory.declare(data.engine(), dep, code, status, user, note)
+        except StoreError as err:
+            st.error(plain(err))
+            return
+        _saved(f"Inventaire enregistré : {len(changed)} type(s) déclaré(s).")
+        st.rerun()

@@ -27,6 +27,7 @@ import shapely
 from folium.template import Template
 from folium.utilities import JsCode
 
+from geo.gaps import is_beyond
 from geo.schema import CATEGORIES, SECRET_CATEGORIES
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -69,9 +70,6 @@ class SpecialClass:
 #: Default special classes for ``choropleth_layer(classes=...)``, keyed by class code.
 SPECIAL_CLASSES: dict[str, SpecialClass] = {
     "sans_lieu": SpecialClass("Sans lieu localisé", "#bdbdbd"),
-    "couverte_sans_lieu": SpecialClass(
-        "Couverte, sans lieu précis", "#c6dbef", stroke="#4292c6", dash="4 3", fill_opacity=0.8
-    ),
 }
 NO_DATA = SpecialClass("Pas de donnée", "#ffffff", stroke="#969696", fill_opacity=0.3)
 
@@ -319,14 +317,18 @@ def _area_layer(
 
 
 def bin_index(values: pd.Series, bins: Sequence[float]) -> pd.Series:
-    """Return the bin of each value: ``i`` when ``bins[i] <= v < bins[i+1]`` (last bin closed).
+    """Return the bin of each value: ``i`` when ``bins[i] < v <= bins[i+1]`` (first bin closed).
 
-    Missing values and values outside ``[bins[0], bins[-1]]`` give -1.
+    A value is in the class above an edge exactly when it is *beyond* that edge
+    (:func:`geo.gaps.is_beyond`): with bins ``[0, 20, inf]`` a unit at 20.0 km is in bin 0,
+    one at 20.0005 km in bin 1, as the "beyond" figures count them. Missing values and values
+    outside ``[bins[0], bins[-1]]`` give -1.
     """
     edges = np.asarray(bins, dtype=float)
     v = values.astype(float).to_numpy()
-    idx = np.searchsorted(edges, v, side="right") - 1
-    idx[v == edges[-1]] = len(edges) - 2
+    idx = np.zeros(len(v), dtype=int)
+    for edge in edges[1:-1]:
+        idx += is_beyond(v, edge)
     idx[np.isnan(v) | (v < edges[0]) | (v > edges[-1])] = -1
     return pd.Series(idx, index=values.index)
 
@@ -395,6 +397,63 @@ def outline_layer(
     return _area_layer(frame, name, fields, lambda f: style, show, fmt=escape_text)
 
 
+#: The catchment of the services without a place, drawn over the distance classes.
+SECTOR_NAME = "Secteur d'un service sans lieu précis"
+SECTOR_COLOUR = "#08519c"
+HATCH_ID = "cvif-hatch"
+#: Legend mark of the sector layer (SVG path, viewBox 0 0 20 20): diagonal hatches.
+HATCH_PATH = ("M0 5L5 0H8L0 8Z M0 12L12 0H15L0 15Z M0 19L19 0H20V2L2 20H0Z "
+              "M7 20L20 7V10L10 20Z M14 20L20 14V17L17 20Z")
+
+
+class _HatchPattern(branca.element.MacroElement):
+    """An SVG hatch pattern in the page, which Leaflet paths fill with ``url(#cvif-hatch)``.
+
+    Leaflet's SVG renderer writes ``fillColor`` into the path's ``fill`` attribute, so a
+    pattern defined once in the document hatches a layer without any plugin (no CDN).
+    """
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}"
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+        '<pattern id="{{ this.pattern_id }}" width="9" height="9" patternUnits="userSpaceOnUse"'
+        ' patternTransform="rotate(45)"><rect width="2.5" height="9" fill="{{ this.colour }}"'
+        ' fill-opacity="0.55"/></pattern></defs></svg>'
+        "{% endmacro %}"
+    )
+
+    def __init__(self, pattern_id: str, colour: str) -> None:
+        super().__init__()
+        self._name = "HatchPattern"
+        self.pattern_id, self.colour = pattern_id, colour
+
+
+def sector_layer(
+    polygons: gpd.GeoDataFrame, name: str = SECTOR_NAME, show: bool = True
+) -> folium.FeatureGroup:
+    """Return the hatched, dashed outline of the union of ``polygons`` (EPSG:4326).
+
+    Drawn over a choropleth, it leaves the colours underneath visible between the hatches;
+    it takes no mouse events (``interactive: false``), so the units' tooltips and clicks go
+    through. The units are merged first: one outline, not hundreds of polygons.
+    """
+    group = folium.FeatureGroup(name=escape_text(name), show=show)
+    if polygons.empty:
+        return group
+    _HatchPattern(HATCH_ID, SECTOR_COLOUR).add_to(group)
+    geometry = polygons.geometry.to_numpy()
+    try:
+        union = shapely.coverage_union_all(geometry)
+    except shapely.errors.GEOSException:  # not an exact coverage: the slower general union
+        union = shapely.union_all(geometry)
+    frame = gpd.GeoDataFrame({"nom": [""]}, geometry=[union], crs=polygons.crs)
+    style = {"color": SECTOR_COLOUR, "weight": 2, "dashArray": "6 4", "opacity": 0.9,
+             "fillColor": f"url(#{HATCH_ID})", "fillOpacity": 1}
+    _area_layer(frame, name, {}, lambda f: style, True, control=False,
+                interactive=False).add_to(group)
+    return group
+
+
 # Legends -----------------------------------------------------------------------------------
 
 
@@ -416,7 +475,7 @@ def bins_legend(
     items = [(f"{_number(lo)} à {_number(hi)}{suffix}", colour)
              for lo, hi, colour in zip(bins[:-1], bins[1:], colours, strict=True)]
     if items and np.isinf(bins[-1]):
-        items[-1] = (f"{_number(bins[-2])} et plus{suffix}", colours[-1])
+        items[-1] = (f"plus de {_number(bins[-2])}{suffix}", colours[-1])
     return items + [(c.label, c.fill) for c in (special_classes or {}).values()]
 
 

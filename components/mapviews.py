@@ -20,7 +20,12 @@ DISTANCE_TOOLTIP = {
     "Distance au plus proche (km, à vol d'oiseau)": "value",
     "Service le plus proche": "nearest_name",
     "": "class",
+    "Service sans lieu précis :": "sector",
 }
+#: Name of the hatched layer in the layer control (and in the pages' captions).
+SECTOR_LAYER = maps.SECTOR_NAME
+#: Tooltip line of a unit inside the catchment of a service without a place.
+SECTOR_NOTE = "dessert la commune (lieu inconnu)"
 
 
 def configured_basemap() -> maps.Basemap | None:
@@ -46,15 +51,26 @@ def _choropleth_base(
     classes: pd.Series | None,
 ) -> folium.Map:
     """New map with the units coloured by ``distance_km`` in ``bins`` (special ``classes``)."""
-    shown = polygons[["unit", "geometry"]].merge(
-        unit_table[["unit", "nom", "population", "nearest_name"]], on="unit", how="left"
-    )
+    columns = ["unit", "nom", "population", "nearest_name"]
+    inside = unit_table.get("in_catchment", pd.Series(False, index=unit_table.index))
+    table = unit_table[columns].assign(sector=inside.map({True: SECTOR_NOTE, False: None}))
+    shown = polygons[["unit", "geometry"]].merge(table, on="unit", how="left")
     values = unit_table.set_index("unit")["distance_km"]
     m = maps.new_map(bounds=bounds_of(polygons), basemap=configured_basemap())
     maps.choropleth_layer(
         shown, values, bins, colours, name, tooltip_fields=DISTANCE_TOOLTIP, classes=classes,
     ).add_to(m)
     return m
+
+
+def _add_sector(m: folium.Map, polygons: gpd.GeoDataFrame, unit_table: pd.DataFrame) -> None:
+    """Hatch, over the classes, the units in the catchment of a service without a place."""
+    if "in_catchment" not in unit_table:
+        return
+    inside = unit_table.loc[unit_table["in_catchment"].astype(bool), "unit"]
+    sector = polygons[polygons["unit"].isin(inside)]
+    if not sector.empty:
+        maps.sector_layer(sector).add_to(m)
 
 
 def _add_outlines(m: folium.Map, outlines: dict[str, gpd.GeoDataFrame]) -> None:
@@ -78,11 +94,13 @@ def distance_map(
     """Return a map of units coloured by distance, with service points and switchable outlines.
 
     ``polygons`` has ``unit`` and geometry; ``unit_table`` has ``unit``, ``nom``,
-    ``population``, ``distance_km``, ``nearest_name``; ``classes`` (indexed by unit) holds
-    special classes; ``points`` are the services to draw (never secret ones).
+    ``population``, ``distance_km``, ``nearest_name`` and optionally ``in_catchment`` (hatched
+    over the classes, :func:`components.maps.sector_layer`); ``classes`` (indexed by unit)
+    holds special classes; ``points`` are the services to draw (never secret ones).
     """
     m = _choropleth_base(polygons, unit_table, list(DISTANCE_BINS), list(DISTANCE_COLOURS),
                          name, classes)
+    _add_sector(m, polygons, unit_table)
     _add_outlines(m, outlines)
     _add_points(m, points, "Lieux des services")
     return maps.add_layer_control(m)
@@ -99,9 +117,15 @@ def _outline_styles(
     }
 
 
-def distance_legend() -> list[tuple[str, str]]:
-    """Legend of :func:`distance_map`: distance classes then special classes."""
-    return maps.bins_legend(list(DISTANCE_BINS), list(DISTANCE_COLOURS), unit="km")
+def sector_legend() -> list[tuple[str, str, str]]:
+    """Legend entry of the hatched layer (label, colour, SVG path)."""
+    return [(maps.SECTOR_NAME + " (hachures)", maps.SECTOR_COLOUR, maps.HATCH_PATH)]
+
+
+def distance_legend(with_sector: bool = True) -> list[tuple[str, ...]]:
+    """Legend of :func:`distance_map`: distance classes, special classes, the sector layer."""
+    bins = maps.bins_legend(list(DISTANCE_BINS), list(DISTANCE_COLOURS), unit="km")
+    return bins + (sector_legend() if with_sector else [])
 
 
 BEYOND_COLOURS = ("#f7f7f7", "#d7301f")
@@ -114,17 +138,25 @@ def beyond_map(
     threshold_km: float,
     outlines: dict[str, gpd.GeoDataFrame],
 ) -> folium.Map:
-    """Return a map where the units beyond ``threshold_km`` are red, the others pale."""
+    """Return a map where the units beyond ``threshold_km`` are red, the others pale.
+
+    "Beyond" is :func:`geo.gaps.is_beyond` (via :func:`components.maps.bin_index`), as in the
+    figures; the catchment of services without a place is hatched over it, never instead.
+    """
     m = _choropleth_base(polygons, unit_table, [0.0, threshold_km, math.inf],
                          list(BEYOND_COLOURS), f"Communes à plus de {threshold_km:.0f} km",
                          classes)
+    _add_sector(m, polygons, unit_table)
     _add_outlines(m, outlines)
     return maps.add_layer_control(m)
 
 
-def beyond_legend(threshold_km: float) -> list[tuple[str, str]]:
+def beyond_legend(threshold_km: float) -> list[tuple[str, ...]]:
     """Legend of :func:`beyond_map`."""
-    return maps.bins_legend([0.0, threshold_km, math.inf], list(BEYOND_COLOURS), unit="km")
+    km = maps.format_value(float(threshold_km))
+    return [(f"jusqu'à {km} km (compris)", BEYOND_COLOURS[0]),
+            (f"plus de {km} km", BEYOND_COLOURS[1])] + [
+        (c.label, c.fill) for c in maps.SPECIAL_CLASSES.values()] + sector_legend()
 
 
 def points_map(

@@ -59,7 +59,8 @@ def missing_locations(filters: Filters) -> None:
     st.info(
         f"Aucun lieu localisé dans le département pour : {labels}. "
         + (f"{len(zoned)} service(s) de ces types couvrent le territoire sans lieu précis "
-           "(communes en bleu clair). " if len(zoned) else "")
+           "(secteur hachuré sur la carte ; les couleurs restent la distance au lieu localisé "
+           "le plus proche). " if len(zoned) else "")
         + "L'absence de lieu recensé n'est pas l'absence de service : les plans "
         "départementaux ne nomment qu'une partie des lieux."
     )

@@ -40,6 +40,7 @@ from reportlab.platypus import (  # noqa: E402
 from components.formatting import number  # noqa: E402
 from components.mapviews import DISTANCE_BINS, DISTANCE_COLOURS  # noqa: E402
 from geo import national  # noqa: E402
+from geo.gaps import is_beyond  # noqa: E402
 from geo.indicators import shelter_label  # noqa: E402
 from geo.national import DATASET_SHORT  # noqa: E402
 from geo.schema import CATEGORIES, NATIONAL_LINES  # noqa: E402
@@ -171,13 +172,10 @@ def static_map_png(
 
 
 def _distance_colour(value: float) -> str:
+    """Colour of a distance class: as on the app's maps, an edge is in the class below."""
     if pd.isna(value):
         return "#bdbdbd"
-    for low, high, colour in zip(DISTANCE_BINS[:-1], DISTANCE_BINS[1:], DISTANCE_COLOURS,
-                                 strict=True):
-        if low <= value < high:
-            return colour
-    return DISTANCE_COLOURS[-1]
+    return DISTANCE_COLOURS[sum(bool(is_beyond(value, edge)[0]) for edge in DISTANCE_BINS[1:-1])]
 
 
 def _frame(ax: plt.Axes, outline: gpd.GeoSeries, near: pd.DataFrame) -> None:
@@ -199,7 +197,7 @@ def legend_png(categories: list[str], width_mm: float = 90, height_mm: float = 1
     handles = [Patch(facecolor=c, edgecolor="#999999", label=t)
                for c, t in zip(DISTANCE_COLOURS, labels, strict=True)]
     handles.append(Patch(facecolor="#bdbdbd", edgecolor="#999999",
-                         label="sans lieu localisé (service sans lieu précis)"))
+                         label="sans lieu localisé"))
     handles += [Line2D([], [], marker="o", linestyle="", markersize=4, label=CATEGORIES[c].label,
                        markerfacecolor=CATEGORIES[c].colour, markeredgecolor="white")
                 for c in categories]

@@ -36,6 +36,7 @@ TERRITORY_COLUMNS = {
     "nom": "Territoire",
     "population": "Habitants (2023)",
     "population_beyond": "Habitants au-delà du seuil",
+    "population_in_catchment": "dont dans le secteur d'un service sans lieu précis",
     "population_uncovered": "dont sans aucun service connu des types choisis",
     "share_beyond": "Part au-delà (%)",
     "communes": "Communes",

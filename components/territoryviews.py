@@ -82,7 +82,7 @@ def header(key: str, dep: str) -> None:
 
 def map_legend(key: str) -> None:
     """Legend of the territory map and how to read it."""
-    panels.legend(mapviews.distance_legend())
+    panels.legend(mapviews.distance_legend(with_sector=False))
     inside, near = data.sheet_points(key)
     panels.legend(data.categories_legend(tuple(sorted(set(inside["category"])
                                                       | set(near["category"])))))

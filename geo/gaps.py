@@ -386,10 +386,34 @@ def k_nearest(units_row_xy: Mapping[str, object], services: pd.DataFrame, k: int
 # --------------------------------------------------------------------------- beyond
 
 
-def _beyond(d_km: np.ndarray, threshold_km: float) -> np.ndarray:
-    """Strictly farther than the threshold, or no service at all (NaN)."""
+def is_beyond(distance_km: np.ndarray | pd.Series | float, threshold_km: float) -> np.ndarray:
+    """Return whether each distance is *beyond* the threshold: the app's one rule.
+
+    Beyond means strictly farther than ``threshold_km``, compared on the exact float (no
+    rounding: 20.0005 km is beyond 20 km, 20.0 km is not), or no located place in the zone
+    (``NaN``, which is beyond every threshold). Every figure, table and map class that says
+    "au-delà du seuil" calls this function.
+
+    Parameters
+    ----------
+    distance_km : array-like of float
+        Kilometres, straight line; ``NaN`` when the zone has no located place.
+    threshold_km : float
+        Kilometres; the threshold itself is not beyond.
+
+    Returns
+    -------
+    numpy.ndarray
+        Booleans, one per distance (a 1-d array, also for a scalar).
+
+    Examples
+    --------
+    >>> is_beyond([19.9, 20.0, 20.0005, float("nan")], 20).tolist()
+    [False, False, True, True]
+    """
+    d_km = np.atleast_1d(np.asarray(distance_km, dtype=float))
     with np.errstate(invalid="ignore"):
-        return ~(d_km <= threshold_km)
+        return ~(d_km <= float(threshold_km))
 
 
 def _distance_values(units: pd.DataFrame, distances: pd.Series | pd.DataFrame) -> np.ndarray:
@@ -408,6 +432,7 @@ def population_beyond(
     distances: pd.Series | pd.DataFrame,
     threshold_km: float,
     by: str | list[str] | None = None,
+    in_catchment: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Count the population and units farther than ``threshold_km`` from any service.
 
@@ -427,13 +452,19 @@ def population_beyond(
         Kilometres, straight line.
     by : str or list of str, optional
         Column(s) of ``units`` to group by (``dep``, ``arr``, ``epci_siren``, ``rural``…).
+    in_catchment : pandas.Series of bool, optional
+        Indexed like ``units``: the unit lies in the territory served by a service without a
+        place. It never changes who is beyond; it only splits them, adding
+        ``population_in_catchment`` / ``communes_in_catchment`` (beyond *and* in a catchment)
+        and ``population_uncovered`` / ``communes_uncovered`` (beyond and in none).
 
     Returns
     -------
     pandas.DataFrame
         ``population``, ``population_beyond``, ``share_beyond`` (0-1, NaN when nobody
         lives there), ``communes``, ``communes_beyond``, ``population_no_service``,
-        ``communes_no_service``; one row per group, or one row ``"total"``.
+        ``communes_no_service`` (and the ``in_catchment`` split); one row per group, or one
+        row ``"total"``.
 
     Examples
     --------
@@ -445,21 +476,32 @@ def population_beyond(
     dep
     59                  10                1                    1
     62                  50                1                    0
+    >>> split = population_beyond(units, d, 10, in_catchment=pd.Series([True, True, False]))
+    >>> split[["population_beyond", "population_in_catchment", "population_uncovered"]].values
+    array([[60, 50, 10]])
     """
     _threshold_m(threshold_km)
     d_km, pop = _distance_values(units, distances), _population(units)
-    beyond, none = _beyond(d_km, threshold_km), np.isnan(d_km)
-    counts = pd.DataFrame(
-        {
-            "population": pop,
-            "population_beyond": pop * beyond,
-            "communes": 1,
-            "communes_beyond": beyond.astype(int),
-            "population_no_service": pop * none,
-            "communes_no_service": none.astype(int),
-        },
-        index=units.index,
-    )
+    beyond, none = is_beyond(d_km, threshold_km), np.isnan(d_km)
+    columns = {
+        "population": pop,
+        "population_beyond": pop * beyond,
+        "communes": 1,
+        "communes_beyond": beyond.astype(int),
+        "population_no_service": pop * none,
+        "communes_no_service": none.astype(int),
+    }
+    if in_catchment is not None:
+        if not in_catchment.index.equals(units.index):
+            raise ValueError("`in_catchment` must be indexed like `units`")
+        inside = in_catchment.to_numpy(bool)
+        columns |= {
+            "population_in_catchment": pop * (beyond & inside),
+            "communes_in_catchment": (beyond & inside).astype(int),
+            "population_uncovered": pop * (beyond & ~inside),
+            "communes_uncovered": (beyond & ~inside).astype(int),
+        }
+    counts = pd.DataFrame(columns, index=units.index)
     if by is None:
         table = counts.sum().to_frame("total").T
     else:
@@ -727,7 +769,7 @@ def greedy_max_coverage(
     order = _unique_ids(candidates, "candidates")
     candidates = candidates.iloc[order]  # lowest id first, so argmax breaks ties by id
     d = nearest_distance(units, existing_services)["distance_km"].to_numpy()
-    weights = np.where(_beyond(d, threshold_km), _population(units), 0.0)
+    weights = np.where(is_beyond(d, threshold_km), _population(units), 0.0)
     cover = _coverage(units, candidates, threshold_km, weights > 0)
     return _greedy(cover, weights, candidates, int(n))
 
@@ -743,7 +785,7 @@ def _coverage(
         upos = upos[uncovered[upos]]
         if len(upos):
             c, u, d_m = _pairs(cxy[cpos], uxy[upos], r_m + 1.0)
-            keep = ~_beyond(d_m / 1000.0, threshold_km)
+            keep = ~is_beyond(d_m / 1000.0, threshold_km)
             rows.append(cpos[c[keep]])
             cols.append(upos[u[keep]])
     rows = np.concatenate(rows) if rows else np.empty(0, np.intp)

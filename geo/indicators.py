@@ -151,33 +151,25 @@ def territory_indicators(
     return table
 
 
-def map_classes(
-    distances: pd.Series,
-    in_catchment: pd.Series,
-    threshold_km: float,
-    any_located_in_dep: bool,
-) -> pd.Series:
-    """Return the special class of each unit for the coverage map, NaN when plain distance.
+def map_classes(distances: pd.Series, any_located_in_dep: bool) -> pd.Series:
+    """Return the special class of each unit for the maps, NaN when its distance class shows.
 
-    * no located service of the chosen kinds in the département (or none in the zone):
-      ``couverte_sans_lieu`` inside a catchment, else ``sans_lieu`` — the whole département
-      is never painted as far away because of missing data;
-    * otherwise units beyond the threshold but inside a catchment are ``couverte_sans_lieu``.
+    Distance always drives the colour: a catchment of a service without a place never
+    changes a unit's class (the maps draw it as a separate layer). The one special class,
+    ``sans_lieu``, marks missing data, not distance: no located place in the zone
+    (``NaN``), or none of the chosen kinds in the département, whose distances would only
+    lead to its neighbours — the département is never painted as far away for lack of data.
 
     Examples
     --------
-    >>> d = pd.Series([2.0, 30.0, 30.0, float("nan")])
-    >>> c = pd.Series([False, True, False, False])
-    >>> map_classes(d, c, 20, True).tolist()
-    [nan, 'couverte_sans_lieu', nan, 'sans_lieu']
-    >>> map_classes(d, c, 20, False).tolist()
-    ['sans_lieu', 'couverte_sans_lieu', 'sans_lieu', 'sans_lieu']
+    >>> d = pd.Series([2.0, 30.0, float("nan")])
+    >>> map_classes(d, True).tolist()
+    [nan, nan, 'sans_lieu']
+    >>> map_classes(d, False).tolist()
+    ['sans_lieu', 'sans_lieu', 'sans_lieu']
     """
     classes = pd.Series(np.nan, index=distances.index, dtype=object)
-    far = distances.isna() | (distances > threshold_km) | (not any_located_in_dep)
-    classes[far & in_catchment] = "couverte_sans_lieu"
-    unlocated = distances.isna() | (not any_located_in_dep)
-    classes[unlocated & ~in_catchment] = "sans_lieu"
+    classes[distances.isna() | (not any_located_in_dep)] = "sans_lieu"
     return classes
 
 

@@ -288,6 +288,6 @@ def services_near(
     shape = shapely.union_all(outline.to_numpy())
     points = shapely.points(outside["x"].to_numpy(float), outside["y"].to_numpy(float))
     distance = shapely.distance(shape, points) / 1000.0
-    keep = distance <= within_km  # compare before rounding: 10.001 km is beyond 10 km
+    keep = ~gaps.is_beyond(distance, within_km)  # exact: 10.001 km is beyond 10 km
     near = outside[keep].assign(distance_km=np.round(distance[keep], 2))
     return near.sort_values(["distance_km", "id"])

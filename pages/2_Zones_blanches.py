@@ -12,6 +12,7 @@ gapviews.summary(filters, threshold)
 with st.container(key="zones-blanches"):
     st.iframe(data.beyond_map_html(filters.dep, filters.categories, threshold), height=520)
 panels.legend(mapviews.beyond_legend(threshold))
+gapviews.map_caption(threshold)
 
 gapviews.territory_tables(filters, threshold)
 

@@ -12,12 +12,15 @@ auth.require("gestionnaire")  # st.stop() unless gestionnaire
 user = auth.current_user()
 
 gestionviews.show_message()
-edit, upload, log, bin_, save = st.tabs(
-    ["Ajouter ou modifier", "Importer un fichier", "Historique", "Corbeille", "Sauvegarde"])
+edit, upload, stock, log, bin_, save = st.tabs(
+    ["Ajouter ou modifier", "Importer un fichier", "Inventaire", "Historique", "Corbeille",
+     "Sauvegarde"])
 with edit:
     gestionviews.edit_service(filters.dep, user)
 with upload:
     gestionviews.import_file(user)
+with stock:
+    gestionviews.inventory_form(filters.dep, user)
 with log:
     gestionviews.history()
 with bin_:

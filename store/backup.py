@@ -26,7 +26,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from store.db import BACKUP_GLOB, history_table, layer_records_table, now, services_table, writing
+from store.db import (
+    BACKUP_GLOB,
+    history_table,
+    inventory_table,
+    layer_records_table,
+    now,
+    services_table,
+    writing,
+)
 from store.services import StoreError
 
 FORMAT = "carto-vif-backup"
@@ -49,7 +57,9 @@ def dump(engine: sa.Engine) -> dict:
                     "services": _rows(conn, services_table, "id"),
                     "history": _rows(conn, history_table, "hid"),
                     "layer_records": _rows(conn, layer_records_table, "id")
-                    if sa.inspect(conn).has_table("layer_records") else []}
+                    if sa.inspect(conn).has_table("layer_records") else [],
+                    "inventory_statements": _rows(conn, inventory_table, "sid")
+                    if sa.inspect(conn).has_table("inventory_statements") else []}
 
 
 def dump_json(engine: sa.Engine) -> bytes:
@@ -143,12 +153,17 @@ def restore(engine: sa.Engine, source: Path | bytes) -> dict[str, int]:
     # Backups older than the national layers have no baseline: every layer record then counts
     # as edited by a gestionnaire, and a rebuild keeps it (store.layers).
     records = _check(content.get("layer_records", []), layer_records_table, "layer_records")
+    said = _check(content.get("inventory_statements", []), inventory_table,
+                  "inventory_statements")
     with writing(engine) as conn:
         conn.execute(sa.delete(history_table))
         conn.execute(sa.delete(layer_records_table))
+        conn.execute(sa.delete(inventory_table))
         conn.execute(sa.delete(services_table))
         if records:
             conn.execute(sa.insert(layer_records_table), records)
+        if said:
+            conn.execute(sa.insert(inventory_table), said)
         if services:
             conn.execute(sa.insert(services_table), services)
         if history:
@@ -156,4 +171,7 @@ def restore(engine: sa.Engine, source: Path | bytes) -> dict[str, int]:
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('history', 'hid'), "
                                  "COALESCE((SELECT MAX(hid) FROM history), 0) + 1, false)")
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('inventory_statements', 'sid'), "
+                "COALESCE((SELECT MAX(sid) FROM inventory_statements), 0) + 1, false)")
     return {"services": len(services), "history": len(history)}

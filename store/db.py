@@ -92,6 +92,19 @@ layer_records_table = sa.Table(
     sa.Column("point_source", sa.Text, nullable=False),
     sa.Column("built", sa.Text, nullable=False),
 )
+#: What gestionnaires said of the inventory of places, per département and category
+#: (complete / partial / unknown), append-only: the latest row of a pair holds, the others are
+#: its history (:mod:`store.inventory`, :mod:`geo.completeness`).
+inventory_table = sa.Table(
+    "inventory_statements", metadata,
+    sa.Column("sid", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dep", sa.Text, nullable=False, index=True),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)
 users_table = sa.Table(
     "users", metadata,
     sa.Column("name", sa.Text, primary_key=True),

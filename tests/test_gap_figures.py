@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import streamlit as st
 from pyproj import Transformer
 
-from components import data
+from components import data, mapviews
 from components.filters import DEFAULT_CATEGORIES
 from geo import national, territories
 from geo.listings import public_view, read_services
@@ -111,3 +112,40 @@ def test_a_departement_with_no_listed_permanence_is_not_called_a_white_zone():
     uncovered = next(m for m in at.metric if m.label.startswith("Habitants sans aucun service"))
     assert uncovered.value == "non calculé"
     assert any("absence de données" in w.value for w in at.warning)
+
+
+@pytest.fixture
+def two_communes_at_the_edge(monkeypatch):
+    """Pas-de-Calais with every commune at 1 km, but one at 20.0 km and one at 20.0005 km."""
+    table = data.unit_distances("62", DEFAULT_CATEGORIES).assign(distance_km=1.0)
+    table = table.sort_values("population", ascending=False).reset_index(drop=True)
+    table.loc[[0, 1], "distance_km"] = [20.0, 20.0005]
+    table["in_catchment"] = True  # a département-wide service: it must change nothing
+    original = data.unit_distances
+    monkeypatch.setattr(data, "unit_distances", lambda dep, categories: table.copy()
+                        if dep == "62" else original(dep, categories))
+    st.cache_data.clear()
+    yield table
+    st.cache_data.clear()
+
+
+def test_a_commune_at_20_0_km_is_not_beyond_20_and_one_at_20_0005_km_is(two_communes_at_the_edge):
+    from test_pages import NNBSP, metric, open_app
+
+    table = two_communes_at_the_edge
+    at_edge, past = table.loc[0], table.loc[1]
+    at = open_app("pages/2_Zones_blanches.py", query={"dep": "62"}, threshold_km=20)
+    assert not at.exception
+    assert metric(at, "Habitants à plus de 20 km") == f"{past['population']:,}".replace(
+        ",", NNBSP)
+    assert metric(at, "dont dans le secteur") == metric(at, "Habitants à plus de 20 km")
+    assert metric(at, "Habitants sans aucun service") == "0"
+
+    m = mapviews.beyond_map(data.display("62"), table,
+                            data.unit_classes("62", DEFAULT_CATEGORIES, 20.0), 20.0, {})
+    layer = next(c for c in m._children.values() if getattr(c, "layer_name", "").startswith(
+        "Communes à plus de"))
+    fill = {u: layer.style_function({"id": u})["fillColor"] for u in (at_edge["unit"],
+                                                                      past["unit"])}
+    assert fill == {at_edge["unit"]: mapviews.BEYOND_COLOURS[0],
+                    past["unit"]: mapviews.BEYOND_COLOURS[1]}

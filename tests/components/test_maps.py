@@ -186,9 +186,10 @@ def test_points_without_coordinates_are_skipped():
 # Choropleth, outlines, legends ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [(0, 0), (0.5, 0), (1, 1), (4.9, 1), (5, 2),
-                                             (1e9, 2), (-1, -1), (np.nan, -1)])
-def test_bin_index(value, expected):
+@pytest.mark.parametrize("value, expected", [(0, 0), (0.5, 0), (1, 0), (1.0001, 1), (4.9, 1),
+                                             (5, 1), (5.0005, 2), (1e9, 2), (-1, -1),
+                                             (np.nan, -1)])
+def test_bin_index_puts_an_edge_in_the_class_below_as_is_beyond_does(value, expected):
     assert maps.bin_index(pd.Series([value]), BINS).tolist() == [expected]
 
 
@@ -200,6 +201,19 @@ def test_choropleth_colours_units_by_bin_and_special_class():
     fills = [layer.style_function(f)["fillColor"] for f in layer.data["features"]]
     assert fills == ["#fee5d9", "#fcae91", maps.SPECIAL_CLASSES["sans_lieu"].fill,
                      maps.NO_DATA.fill]
+
+
+def test_the_sector_layer_is_one_hatched_outline_that_lets_the_mouse_through():
+    group, m = maps.sector_layer(squares(3)), maps.new_map()
+    group.add_to(m)
+    page = maps.add_layer_control(m).get_root().render()
+    (layer,) = [c for c in group._children.values() if isinstance(c, folium.GeoJson)]
+    assert len(layer.data["features"]) == 1  # three touching squares merged into one
+    style = layer.style_function(layer.data["features"][0])
+    assert style["fillColor"] == f"url(#{maps.HATCH_ID})" and style["dashArray"]
+    assert f'<pattern id="{maps.HATCH_ID}"' in page and '"interactive": false' in page
+    assert maps.escape_text(maps.SECTOR_NAME) in js_decoded(page)  # a box of the control
+    assert maps.sector_layer(squares(0))._children == {}
 
 
 def test_choropleth_rejects_projected_polygons_and_bad_bins():
@@ -219,7 +233,7 @@ def test_outline_keeps_only_geometry_and_name_and_is_in_the_layer_control():
 
 def test_legends_are_label_colour_pairs():
     assert maps.bins_legend(BINS, COLOURS, unit="lieux", special_classes=None) == [
-        ("0 à 1 lieux", "#fee5d9"), ("1 à 5 lieux", "#fcae91"), ("5 et plus lieux", "#de2d26")]
+        ("0 à 1 lieux", "#fee5d9"), ("1 à 5 lieux", "#fcae91"), ("plus de 5 lieux", "#de2d26")]
     assert "Hébergement" not in dict(maps.categories_legend())
 
 

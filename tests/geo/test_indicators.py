@@ -56,8 +56,12 @@ def test_attribution_only_to_a_territory_that_contains_all_communes():
 
 def test_missing_data_is_never_painted_as_far_away():
     distances = pd.Series([50.0, 50.0])
-    classes = map_classes(distances, pd.Series([False, True]), 10, any_located_in_dep=False)
-    assert classes.tolist() == ["sans_lieu", "couverte_sans_lieu"]
+    classes = map_classes(distances, any_located_in_dep=False)
+    assert classes.tolist() == ["sans_lieu", "sans_lieu"]
+
+
+def test_a_far_commune_keeps_its_distance_class_whatever_the_catchments():
+    assert map_classes(pd.Series([50.0, 3.0]), any_located_in_dep=True).isna().all()
 
 
 @pytest.mark.parametrize(

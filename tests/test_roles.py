@@ -139,7 +139,7 @@ def test_gestion_stops_at_the_login_form_before_reading_anything(spy, role, dire
 def test_a_gestionnaire_sees_the_secret_place_in_gestion(spy):
     at = open_as("gestionnaire", "pages/6_Gestion.py", direct=True)
     assert SECRET["name"] in rendered(at)  # the detector above would see a leak
-    assert len(at.tabs) == 5
+    assert len(at.tabs) == 6
 
 
 def login(at: AppTest, name: str, password: str) -> AppTest:
@@ -151,7 +151,7 @@ def login(at: AppTest, name: str, password: str) -> AppTest:
 def test_login_with_the_right_password_opens_gestion(database):
     at = open_as("public", "pages/6_Gestion.py", direct=True)
     at = login(at, "gest", PASSWORD)
-    assert at.session_state["role"] == "gestionnaire" and len(at.tabs) == 5
+    assert at.session_state["role"] == "gestionnaire" and len(at.tabs) == 6
 
 
 def test_a_wrong_password_is_refused_and_the_page_stays_closed(database):

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import data
 from components.filters import DEFAULT_CATEGORIES
-from store import inventory, make_engine
+from store import inventory
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'inventaire.sqlite3'}"
-    engine = make_engine(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    data.clear_listings_caches()
-    yield engine
-    data.clear_listings_caches()
-    engine.dispose()
 
 
 def _headline(dep: str) -> str:
@@ -33,7 +21,7 @@ def _headline(dep: str) -> str:
     return next(m for m in at.metric if m.label.startswith("Habitants à plus de")).value
 
 
-def test_the_headline_follows_what_is_said_of_the_inventory(database):
+def test_the_headline_follows_what_is_said_of_the_inventory(app_database):
     # Pas-de-Calais: the plan lists places of these types, nobody said it lists them all.
     assert _headline("62").startswith("au plus ")
     # Finistère: the annuaire lists its CIDFF and bureaux d'aide aux victimes (associations),
@@ -41,18 +29,18 @@ def test_the_headline_follows_what_is_said_of_the_inventory(database):
     assert _headline("29").startswith("au plus ")
     assert data.inventory_status("29", ("permanence", "iscg")) == "unknown"
     for code in DEFAULT_CATEGORIES:
-        inventory.declare(database, "62", code, "complete", "marie.dupont", "recensement DDFE")
+        inventory.declare(app_database, "62", code, "complete", "marie.dupont", "recensement DDFE")
     data.clear_listings_caches()
     figure = _headline("62")
     total = data.gap_summary("62", DEFAULT_CATEGORIES, 15.0).loc["toutes", "population_beyond"]
     assert figure == data.formatting.number(total)
 
 
-def test_the_sheet_gives_no_share_beyond_without_a_complete_inventory_of_permanences(database):
+def test_the_sheet_gives_no_share_beyond_without_a_complete_inventory_of_permanences(app_database):
     unknown = data.sheet_profile("epci:242900314", "29")  # Brest Métropole: no permanence listed
     assert unknown.loc["beyond_10", "note"].startswith("non calculé")
     assert unknown["territoire"].loc[["beyond_10", "beyond_20"]].isna().all()
-    inventory.declare(database, "29", "permanence", "complete", "marie.dupont")
+    inventory.declare(app_database, "29", "permanence", "complete", "marie.dupont")
     data.clear_listings_caches()
     said = data.sheet_profile("epci:242900314", "29")
     assert said.loc["beyond_10", "territoire"] > 0  # now a fact: nobody within 10 km listed

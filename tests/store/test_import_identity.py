@@ -166,17 +166,8 @@ def test_an_unchanged_confidentiality_needs_no_confirmation(sqlite_engine, ref):
 # public waits for its checkbox.
 
 @pytest.fixture
-def gestion(tmp_path, monkeypatch):
-    from components import data
-    from store import make_engine
-
-    url = f"sqlite:///{tmp_path / 'gestion.sqlite3'}"
-    engine = make_engine(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    data.clear_listings_caches()
-    yield engine
-    data.clear_listings_caches()
-    engine.dispose()
+def gestion(app_database):
+    return app_database
 
 
 def _gestion_page(dep: str):

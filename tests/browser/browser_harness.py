@@ -170,8 +170,13 @@ def open_tab(context: object) -> Tab:
     return tab
 
 
-def wait_until_idle(page: object, timeout_ms: float = 60_000) -> None:
-    """Wait until the Streamlit script run is over and the page's requests have settled."""
+def wait_until_idle(page: object, timeout_ms: float = 120_000) -> None:
+    """Wait until the Streamlit script run is over and the page's requests have settled.
+
+    120 s: on a 2-core CI runner, a page opened right after a heavy one (the first territory
+    sheet, the national layers' caches) waited more than 60 s once while the server finished
+    the previous page's run; alone, every page is idle in under 10 s (test_app_offline).
+    """
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
         state="attached", timeout=timeout_ms)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)

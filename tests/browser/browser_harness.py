@@ -179,7 +179,11 @@ def wait_until_idle(page: object, timeout_ms: float = 120_000) -> None:
     """
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
         state="attached", timeout=timeout_ms)
-    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    # "networkidle" (no request for 500 ms) is a heuristic: in three full runs it was never
+    # reached once, each time on a different page that passes alone. The script state above
+    # is the real condition; the tests then wait for what they check.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=30_000)
 
 
 def map_frame(

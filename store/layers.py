@@ -41,6 +41,7 @@ from geo import listings, national
 from geo.schema import SERVICE_COLUMNS, SERVICES_FILE
 from store.db import (
     SEED_USER,
+    file_sha256,
     get_meta,
     history_table,
     layer_records_table,
@@ -147,7 +148,7 @@ def seed(engine: sa.Engine, plan_path: Path = SERVICES_FILE,
     """
     files = tuple(LAYER_FILES if files is None and plan_path == SERVICES_FILE else files or ())
     merges_path = national.MERGES_FILE if files else Path("/nonexistent")
-    key = digest((plan_path, *files, merges_path)) if files else _file_sha256(plan_path)
+    key = digest((plan_path, *files, merges_path)) if files else file_sha256(plan_path)
     with writing(engine) as conn:
         seeded = get_meta(conn, "seed_sha256")
         if seeded == key:
@@ -166,10 +167,6 @@ def seed(engine: sa.Engine, plan_path: Path = SERVICES_FILE,
             conn.execute(sa.insert(layer_records_table), _provenance(layer))
         set_meta(conn, "seed_sha256", key)
     return len(rows)
-
-
-def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def provenance(engine: sa.Engine) -> pd.DataFrame:
